@@ -1,0 +1,31 @@
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from directory import selectors
+from directory.filters import EntityFilter
+from directory.models import Entity
+from directory.roles import CIO, RELATIONSHIP_MANAGERS, has_role
+
+
+def _require_directory_access(user):
+    if not has_role(user, RELATIONSHIP_MANAGERS, CIO):
+        raise PermissionDenied
+
+
+def entity_list(request):
+    _require_directory_access(request.user)
+    filterset = EntityFilter(request.GET or None, queryset=selectors.entities_for_listing())
+    page = Paginator(filterset.qs.order_by("directorate__name", "name"), 50).get_page(request.GET.get("page"))
+    return render(request, "directory/entity_list.html", {"filter": filterset, "page": page})
+
+
+def entity_detail(request, code):
+    _require_directory_access(request.user)
+    entity = get_object_or_404(Entity.objects.select_related("directorate"), code=code)
+    contacts = selectors.contacts_of_entity(entity)
+    return render(request, "directory/entity_detail.html", {"entity": entity, "contacts": contacts})
+
+
+def my_profile(request):
+    return render(request, "directory/my_profile.html", {"contact": selectors.contact_for_user(request.user)})

@@ -1,0 +1,67 @@
+"""The client directory in the back office: Wagtail snippet viewsets with search and filters."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from directory.models import Contact, Directorate, Entity
+
+
+class DirectorateViewSet(SnippetViewSet):
+    model = Directorate
+    icon = "group"
+    menu_label = _("Directorates")
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    search_backend_name = None
+    ordering = ["name"]
+    panels = [FieldPanel("code"), FieldPanel("name")]
+
+
+class EntityViewSet(SnippetViewSet):
+    model = Entity
+    icon = "site"
+    menu_label = _("Entities")
+    list_display = ["name", "code", "directorate", "client_type", "segment"]
+    list_filter = ["directorate", "client_type", "segment"]
+    search_fields = ["name", "code", "directorate__name"]
+    search_backend_name = None
+    list_per_page = 50
+    panels = [
+        FieldRowPanel([FieldPanel("code"), FieldPanel("name")]),
+        FieldPanel("directorate"),
+        FieldRowPanel([FieldPanel("client_type"), FieldPanel("segment")]),
+        FieldRowPanel([FieldPanel("active_from"), FieldPanel("active_until")]),
+    ]
+
+    def get_queryset(self, request):
+        return Entity.objects.select_related("directorate")
+
+
+class ContactViewSet(SnippetViewSet):
+    model = Contact
+    icon = "user"
+    menu_label = _("Contacts")
+    list_display = ["full_name", "email", "entity", "role", "is_correspondent"]
+    list_filter = ["role", "is_correspondent", "entity__directorate", "entity__client_type"]
+    search_fields = ["first_name", "last_name", "email", "entity__name"]
+    search_backend_name = None
+    list_per_page = 50
+    panels = [
+        FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+        FieldPanel("entity"),
+        FieldRowPanel([FieldPanel("role"), FieldPanel("job_title")]),
+        MultiFieldPanel([FieldPanel("is_correspondent"), FieldPanel("user")], heading=_("Portal access")),
+    ]
+
+    def get_queryset(self, request):
+        return Contact.objects.select_related("entity__directorate", "user")
+
+
+class DirectoryViewSetGroup(SnippetViewSetGroup):
+    items = (DirectorateViewSet, EntityViewSet, ContactViewSet)
+    menu_icon = "group"
+    menu_label = _("Client directory")
+    menu_name = "client-directory"
+    menu_order = 200

@@ -1,0 +1,125 @@
+"""Shared fixtures: named personas of each role, and the client directory they belong to."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.contrib.auth.models import Group, User
+
+from directory import roles
+from directory.models import ClientType, Contact, Directorate, Entity, Segment
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    # The interface is French first: make sure the compiled catalogues match the .po files.
+    for po_path in ROOT.glob("**/locale/*/LC_MESSAGES/*.po"):
+        if ".venv" not in po_path.parts:
+            polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+
+
+@pytest.fixture
+def directorate_a(db):
+    return Directorate.objects.create(code="DCOM", name="Direction Commerciale")
+
+
+@pytest.fixture
+def directorate_b(db):
+    return Directorate.objects.create(code="DRH", name="Direction des Ressources Humaines")
+
+
+@pytest.fixture
+def entity_a(directorate_a):
+    return Entity.objects.create(
+        code="DCOM-GC",
+        name="Ventes Grands Comptes",
+        directorate=directorate_a,
+        client_type=ClientType.METIER,
+        segment=Segment.COEUR_DE_CIBLE,
+    )
+
+
+@pytest.fixture
+def entity_b(directorate_b):
+    return Entity.objects.create(
+        code="DRH-PAIE",
+        name="Paie",
+        directorate=directorate_b,
+        client_type=ClientType.FONCTIONNELLE,
+        segment=Segment.CIBLE_SENSIBLE,
+    )
+
+
+def make_user(username: str, *role_names: str, email: str | None = None, **extra) -> User:
+    user = User.objects.create_user(
+        username=username, email=email or f"{username}@groupe-aurelia.fr", password="pw", **extra
+    )
+    if role_names:
+        user.groups.set(Group.objects.filter(name__in=role_names))
+    return user
+
+
+@pytest.fixture
+def user_a(entity_a):
+    """A business user of directorate A, known as a contact of entity A."""
+    user = make_user("alice", roles.BUSINESS_USERS)
+    Contact.objects.create(
+        email=user.email, first_name="Alice", last_name="Martin", entity=entity_a, user=user
+    )
+    return user
+
+
+@pytest.fixture
+def user_b(entity_b):
+    """A business user of directorate B."""
+    user = make_user("bruno", roles.BUSINESS_USERS)
+    Contact.objects.create(
+        email=user.email, first_name="Bruno", last_name="Petit", entity=entity_b, user=user
+    )
+    return user
+
+
+@pytest.fixture
+def correspondent_a(entity_a):
+    user = make_user("corinne", roles.BUSINESS_USERS)
+    Contact.objects.create(
+        email=user.email,
+        first_name="Corinne",
+        last_name="Roux",
+        entity=entity_a,
+        user=user,
+        is_correspondent=True,
+    )
+    return user
+
+
+@pytest.fixture
+def relationship_manager(db):
+    return make_user("sophie", roles.RELATIONSHIP_MANAGERS, first_name="Sophie", last_name="Durand")
+
+
+@pytest.fixture
+def product_manager(db):
+    return make_user("thomas", roles.PRODUCT_MANAGERS, first_name="Thomas", last_name="Moreau")
+
+
+@pytest.fixture
+def cio(db):
+    return make_user("isabelle", roles.CIO, first_name="Isabelle", last_name="Roux")
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("julien", roles.EDITORS, first_name="Julien", last_name="Faure")
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as a persona: `client_for(user)`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
