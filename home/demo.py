@@ -90,6 +90,11 @@ DEMO_LOGINS = (
 )
 
 
+def seed() -> dict[str, int]:
+    seed_logins()
+    return {"demo logins": len(DEMO_LOGINS)}
+
+
 def seed_logins() -> list[DemoLogin]:
     for login in DEMO_LOGINS:
         user, _ = User.objects.update_or_create(

@@ -30,6 +30,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "directory:my_profile",
         description=_("Your entity, your directorate and how the DSI knows you."),
     ),
+    # catalogue: items of the service catalogue go here
+    # requests_box: items of the functional mailbox go here
+    # committees: items of the client committees go here
     NavItem(
         _("Client directory"),
         "directory:entity_list",

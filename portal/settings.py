@@ -60,6 +60,9 @@ WAGTAILADMIN_BASE_URL = PORTAL_BASE_URL
 INSTALLED_APPS = [
     "home",
     "directory",
+    "catalogue",
+    "requests_box",
+    "committees",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -18,8 +18,11 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, so that `pytest --reuse-db` can keep it between runs.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+    # TEST_DB_TAG lets several test runs share a checkout without sharing a database.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / "var" / f"test-db{os.environ.get('TEST_DB_TAG', '')}.sqlite3")  # noqa: F405
+    }
+MEDIA_ROOT = BASE_DIR / "var" / f"test-media{os.environ.get('TEST_DB_TAG', '')}"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns when it is missing
 LOGGING = {  # noqa: F405
     **LOGGING,  # noqa: F405

@@ -15,6 +15,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("directory.urls")),
+    path("", include("catalogue.urls")),
+    path("", include("requests_box.urls")),
+    path("", include("committees.urls")),
     # The intranet home is the Wagtail root page; the name lets templates link to it.
     path("", wagtail_views.serve, {"path": ""}, name="home"),
 ]

@@ -1,0 +1,2 @@
+app_name = "requests_box"
+urlpatterns: list = []
