@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CatalogueConfig(AppConfig):
     name = "catalogue"
     verbose_name = _("Service catalogue")
+
+    def ready(self):
+        from catalogue import signals  # noqa: F401 - connects the receivers

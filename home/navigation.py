@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.roles import (
     ADMIN_ROLES,
     CIO,
+    PRODUCT_MANAGERS,
     RELATIONSHIP_MANAGERS,
     roles_of,
 )
@@ -31,8 +32,55 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         description=_("Your entity, your directorate and how the DSI knows you."),
     ),
     # catalogue: items of the service catalogue go here
+    NavItem(
+        _("Catalogue"),
+        "catalogue:index",
+        description=_("Find a DSI service, see what it brings you and ask for it."),
+    ),
     # requests_box: items of the functional mailbox go here
+    NavItem(
+        _("Make a request"),
+        "requests_box:new_request",
+        description=_("Ask the DSI for a service, a change, help; or tell us what went wrong."),
+    ),
+    NavItem(
+        _("My requests"),
+        "requests_box:my_requests",
+        description=_("Your requests, their status, messages and answer deadline."),
+        exact=True,
+    ),
+    NavItem(
+        _("Functional mailbox"),
+        "requests_box:mailbox_home",
+        frozenset({RELATIONSHIP_MANAGERS}),
+        _("Quarantine, unknown senders, ignored messages and manual entry."),
+    ),
     # committees: items of the client committees go here
+    # kpis: the CIO dashboard (directorate correspondents reach their own card from its URL)
+    NavItem(
+        _("Indicators"),
+        "kpis:dashboard",
+        frozenset({CIO, RELATIONSHIP_MANAGERS}),
+        _("Relations-Clients indicators, trends and targets, by directorate."),
+    ),
+    NavItem(
+        _("Committees"),
+        "committees:committee_list",
+        None,
+        _("Client committees: meetings, minutes, decisions and action plans."),
+    ),
+    NavItem(
+        _("My actions"),
+        "committees:my_actions",
+        frozenset({PRODUCT_MANAGERS}),
+        _("The committee actions assigned to you."),
+    ),
+    NavItem(
+        _("Client relationship"),
+        "committees:not_met",
+        frozenset({RELATIONSHIP_MANAGERS}),
+        _("Whom we have not met lately, next contacts due, projects."),
+    ),
     NavItem(
         _("Client directory"),
         "directory:entity_list",

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "catalogue",
     "requests_box",
     "committees",
+    "kpis",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -206,6 +207,20 @@ IMAP_TLS = envbool("IMAP_TLS", True)
 IMAP_USER = os.environ.get("IMAP_USER", "")
 IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
 IMAP_FOLDER = os.environ.get("IMAP_FOLDER", "INBOX")
+
+# Mail intake: bigger messages go to quarantine whole; a sender over the hourly limit is a mail loop.
+MAILBOX_MAX_MESSAGE_BYTES = envint("MAILBOX_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)
+MAILBOX_RATE_LIMIT_PER_HOUR = envint("MAILBOX_RATE_LIMIT_PER_HOUR", 30)
+WEB_REQUEST_FLOOD_LIMIT = envint("WEB_REQUEST_FLOOD_LIMIT", 10)  # web-form requests per user per hour
+MAILBOX_LOOP_HEADER = os.environ.get("MAILBOX_LOOP_HEADER", "X-Relais-DSI-Loop")
+# Answer deadlines count business days: these hours, minus French public holidays and these extra days.
+BUSINESS_HOURS = {
+    "days": [0, 1, 2, 3, 4],
+    "start": os.environ.get("BUSINESS_HOURS_START", "08:30"),
+    "end": os.environ.get("BUSINESS_HOURS_END", "18:00"),
+    "timezone": "Europe/Paris",
+}
+EXTRA_CLOSED_DAYS = envlist("EXTRA_CLOSED_DAYS")  # ISO dates, e.g. 2026-12-24,2026-12-31
 
 # Background work: the database backend, so a single machine needs no broker.
 TASKS = {

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("catalogue.urls")),
     path("", include("requests_box.urls")),
     path("", include("committees.urls")),
+    path("", include("kpis.urls")),
     # The intranet home is the Wagtail root page; the name lets templates link to it.
     path("", wagtail_views.serve, {"path": ""}, name="home"),
 ]

@@ -1,6 +1,7 @@
 """Developer helper: fill empty French msgstr entries of the project's .po files from a table.
 
-Usage: python scripts/fill_translations.py TABLE.py   (a file defining FR = {"English": "Français", ...})
+Usage: python scripts/fill_translations.py TABLE.py [APP ...]
+(TABLE.py defines FR = {"English": "Français", ...}; APP limits the work to those apps' catalogues)
 Entries not in the table are listed so nothing is forgotten. Plural forms take a tuple (singular, plural).
 """
 
@@ -13,11 +14,12 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main(table_path: str) -> int:
+def main(table_path: str, apps: list[str]) -> int:
     table = runpy.run_path(table_path)["FR"]
     missing = []
     for po_path in sorted(ROOT.glob("**/locale/fr/LC_MESSAGES/django.po")):
-        if ".venv" in po_path.parts:
+        relative = po_path.relative_to(ROOT)
+        if ".venv" in po_path.parts or (apps and relative.parts[0] not in apps):
             continue
         po = polib.pofile(str(po_path))
         for entry in po:
@@ -43,4 +45,4 @@ def main(table_path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1], sys.argv[2:]))

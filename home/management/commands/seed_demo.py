@@ -25,7 +25,14 @@ DEMO_MODULES = (
 class Command(BaseCommand):
     help = "Create (or bring up to date) a realistic French demo company and one login per role."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--export-workbook",
+            metavar="PATH",
+            help="also write the demo data in the import format (IMPORT.md): PATH.xlsx or a CSV folder",
+        )
+
+    def handle(self, *args, export_workbook=None, **options):
         counts: dict[str, int] = {}
         for module_name in DEMO_MODULES:
             if find_spec(module_name.split(".")[0]) is None or find_spec(module_name) is None:
@@ -34,6 +41,11 @@ class Command(BaseCommand):
                 counts.update(import_module(module_name).seed())
         for name, count in counts.items():
             self.stdout.write(f"{name}: {count}")
+        if export_workbook:
+            from kpis.importing.export import export_workbook as write_workbook
+
+            written = write_workbook(export_workbook)
+            self.stdout.write(f"\nworkbook written to {export_workbook}: {sum(written.values())} rows")
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {home_demo.DEMO_PASSWORD})"))
         width = max(len(login.username) for login in home_demo.DEMO_LOGINS)
         for login in home_demo.DEMO_LOGINS:

@@ -1,0 +1,200 @@
+"""Benchmark of mail intake: `ingest_mail` on 2,000 varied messages vs bare stdlib parsing of the same files.
+
+Usage:  .venv/bin/python bench/ingest_bench.py [--count 2000] [--keep]
+Runs on a throwaway SQLite database and media folder (migrated first, not timed) with the portal's real
+settings (tasks on the database backend: acknowledgements are enqueued, sent later by the worker).
+Writes bench/results/ingest.md. Target: ingest rate >= 25 % of the bare parsing rate.
+"""
+
+import argparse
+import datetime as dt
+import email
+import io
+import os
+import platform
+import random
+import shutil
+import sys
+import tempfile
+import time
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = 0.25
+
+SUBJECTS = [
+    "Accès à l'application de paie",
+    "Imprimante en panne au 3e",
+    "Nouvel arrivant lundi",
+    "Problème de VPN en télétravail",
+    "Demande de licence",
+    "Réclamation : incident récurrent",
+    "Projet de dématérialisation",
+    "Export de données pour l'audit",
+]
+
+
+def varied_message(n: int, rng: random.Random, senders: list[str]) -> bytes:
+    """One of several shapes: plain, legacy 8-bit charsets, HTML-only, alternative, files, auto-reply."""
+    shape = n % 10
+    msg = EmailMessage()
+    sender = senders[n % len(senders)]
+    msg["From"] = f"Client {n % 97} <{sender}>"
+    msg["To"] = "relais-dsi@groupe-aurelia.fr"
+    msg["Subject"] = f"{SUBJECTS[n % len(SUBJECTS)]} n°{n}"
+    msg["Date"] = format_datetime(dt.datetime(2026, 1, 5, tzinfo=dt.UTC) + dt.timedelta(minutes=37 * n))
+    if shape != 9:  # one in ten has no Message-ID: deduplicated by its bytes
+        msg["Message-ID"] = f"<bench-{n}@client.example>"
+    body = (
+        "Bonjour,\n\n"
+        + "Voici le détail de ma demande, merci d'avance. " * rng.randint(2, 40)
+        + "\n\nCordialement"
+    )
+    if shape == 0:
+        msg["Auto-Submitted"] = "auto-replied"
+    if shape in (1, 2):
+        msg.set_content(body, charset=("iso-8859-15", "windows-1252")[shape - 1], cte="8bit")
+    elif shape == 3:
+        msg.set_content(f"<html><body><p>{body}</p><script>x()</script></body></html>", subtype="html")
+    elif shape == 4:
+        msg.set_content(body)
+        msg.add_alternative(f"<p>{body}</p>", subtype="html")
+    elif shape in (5, 6):
+        msg.set_content(body)
+        size = rng.randint(2_000, 60_000)
+        msg.add_attachment(
+            rng.randbytes(size), maintype="application", subtype="pdf", filename=f"pièce {n}.pdf"
+        )
+    elif shape == 7:
+        msg.set_content(body)
+        msg.add_attachment(
+            b"\x89PNG\r\n\x1a\n" + rng.randbytes(8_000),
+            maintype="image",
+            subtype="png",
+            filename="capture.png",
+            disposition="inline",
+            cid=f"<img{n}@x>",
+        )
+    else:
+        msg.set_content(body)
+    if n % 25 == 24 and n > 0:  # a reply to an earlier message
+        del msg["Subject"]
+        msg["Subject"] = f"RE: {SUBJECTS[(n - 1) % len(SUBJECTS)]}"
+        msg["In-Reply-To"] = f"<bench-{n - 1}@client.example>"
+    return msg.as_bytes()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--keep", action="store_true", help="keep the temp folder")
+    parser.add_argument("--profile", help="write a cProfile of the ingest run to this file")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="relais-ingest-bench-"))
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DEBUG": "0",  # as in production: no query logging
+            "SECRET_KEY": "bench-only-not-a-secret",
+            "ALLOWED_HOSTS": "localhost",
+            "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+            "MEDIA_ROOT": str(tmp / "media"),
+            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from directory.models import ClientType, Contact, Directorate, Entity
+
+    call_command("migrate", verbosity=0)
+    directorate = Directorate.objects.create(code="BENCH", name="Direction du banc d'essai")
+    entity = Entity.objects.create(
+        code="BENCH-1", name="Banc", directorate=directorate, client_type=ClientType.METIER
+    )
+    rng = random.Random(42)
+    senders = [f"client{n}@groupe-aurelia.fr" for n in range(150)] + [f"x{n}@ext.example" for n in range(50)]
+    for address in senders[:150]:
+        Contact.objects.create(email=address, first_name="C", last_name=address[:10], entity=entity)
+
+    mail_dir = tmp / "mail"
+    mail_dir.mkdir()
+    for n in range(args.count):
+        (mail_dir / f"{n:05d}.eml").write_bytes(varied_message(n, rng, senders))
+    files = sorted(mail_dir.iterdir())
+    total_bytes = sum(f.stat().st_size for f in files)
+
+    # Bare parsing: read each file and parse it with the stdlib, nothing else.
+    start = time.perf_counter()
+    for path in files:
+        email.message_from_bytes(path.read_bytes())
+    bare_seconds = time.perf_counter() - start
+
+    out = io.StringIO()
+    start = time.perf_counter()
+    if args.profile:
+        import cProfile
+
+        cProfile.runctx(
+            "call_command('ingest_mail', str(mail_dir), stdout=out)", globals(), locals(), args.profile
+        )
+    else:
+        call_command("ingest_mail", str(mail_dir), stdout=out)
+    ingest_seconds = time.perf_counter() - start
+    summary = out.getvalue().strip().splitlines()[-1]
+
+    bare_rate, ingest_rate = args.count / bare_seconds, args.count / ingest_seconds
+    ratio = ingest_rate / bare_rate
+    verdict = "met" if ratio >= TARGET else "NOT met"
+    cpu = platform.processor() or platform.machine()
+    try:
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+        cpu = f"{model}, {os.cpu_count()} CPUs"
+    except (OSError, StopIteration):
+        pass
+    report = f"""# Mail intake benchmark
+
+- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC
+- Machine: {cpu}; Python {platform.python_version()}; SQLite (throwaway file, WAL)
+- Command: `.venv/bin/python bench/ingest_bench.py --count {args.count}`
+- Messages: {args.count} generated .eml files, {total_bytes / 1024 / 1024:.1f} MB (plain, ISO-8859-15,
+  windows-1252, HTML-only, alternative, PDF attachments 2–60 kB, inline images, auto-replies, replies,
+  one in ten without Message-ID); 150 known senders, 50 unknown.
+
+| | seconds | messages/s |
+|---|---:|---:|
+| bare `email.message_from_bytes` (read + parse) | {bare_seconds:.2f} | {bare_rate:,.0f} |
+| `manage.py ingest_mail <folder>` (the portal's whole intake) | {ingest_seconds:.2f} | {ingest_rate:,.0f} |
+
+Ratio ingest / bare parse: **{ratio:.1%}** (target ≥ {TARGET:.0%}: {verdict}).
+
+`ingest_mail` summary line: `{summary}`
+
+Intake per message: decoding, HTML sanitising (nh3), attachment files written, sender resolution,
+threading, duplicate check, reference allocation, request + message + history + receipt rows,
+acknowledgement enqueued (database tasks backend; the worker sends it), one transaction per message.
+"""
+    results = ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "ingest.md").write_text(report)
+    print(report)
+    if args.keep:
+        print(f"kept {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0 if ratio >= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,315 @@
+"""Benchmark of the indicators (issue 9): `kpis --json` for a quarter over 1,000,000 requests.
+
+Builds a throwaway database (SQLite file or PostgreSQL database) with 1,000,000 requests, 200 services,
+2,000 entities and 100,000 survey answers (bulk inserts), then times, in the same run:
+  - `manage.py kpis --start 2026-07-01 --end 2026-10-01 --json` (in process, median of 3 runs);
+  - one raw `GROUP BY directorate` count over the requests table (median of 3 runs);
+  - the CIO dashboard page for the same quarter when the dashboard exists (median of 3 runs).
+Target: the JSON within 20x the raw aggregate; the dashboard within 2 seconds.
+
+    python bench/kpis_bench.py --db sqlite            [--requests 1000000] [--keep]
+    python bench/kpis_bench.py --db postgres          (uses postgres://postgres@127.0.0.1:5432/relais_bench_kpis)
+
+Appends its figures to bench/results/kpis.md.
+"""
+
+import argparse
+import datetime as dt
+import io
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+parser.add_argument("--requests", type=int, default=1_000_000)
+parser.add_argument("--answers", type=int, default=100_000)
+parser.add_argument("--keep", action="store_true", help="reuse the database of a previous run if present")
+args = parser.parse_args()
+
+SQLITE_PATH = ROOT / "var" / "bench-kpis.sqlite3"
+PG_URL = "postgres://postgres@127.0.0.1:5432/relais_bench_kpis"
+if args.db == "sqlite":
+    SQLITE_PATH.parent.mkdir(exist_ok=True)
+    if not args.keep:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
+else:
+    if not args.keep:
+        subprocess.run(
+            [
+                "psql",
+                "postgres://postgres@127.0.0.1:5432/postgres",
+                "-qc",
+                "DROP DATABASE IF EXISTS relais_bench_kpis",
+            ],
+            check=True,
+        )
+        subprocess.run(
+            [
+                "psql",
+                "postgres://postgres@127.0.0.1:5432/postgres",
+                "-qc",
+                "CREATE DATABASE relais_bench_kpis",
+            ],
+            check=True,
+        )
+    os.environ["DATABASE_URL"] = PG_URL
+os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"  # no search indexing work
+os.environ["DEBUG"] = "1"
+os.environ["LOG_LEVEL"] = "WARNING"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+SERVICES, ENTITIES, DIRECTORATES = 200, 2_000, 12
+PARIS = dt.timezone(dt.timedelta(hours=1))
+rng = random.Random(42)
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def build() -> None:
+    from wagtail.models import Page
+
+    from catalogue.models import CatalogueIndexPage, FamilyPage, ServicePage
+    from committees.models import Interaction, Project
+    from directory.models import Contact, Directorate, Entity
+    from kpis.models import Subscription, Survey, SurveyAnswer
+    from requests_box.models import Request
+
+    log("migrating")
+    call_command("migrate", verbosity=0)
+    if Request.objects.exists():
+        log("database already built (--keep)")
+        return
+    log("directory")
+    directorates = Directorate.objects.bulk_create(
+        [Directorate(code=f"D{i:02d}", name=f"Direction {i}") for i in range(DIRECTORATES)]
+    )
+    types = ["metier"] * 5 + ["fonctionnelle"] * 3 + ["filiale", "externe"]
+    entities = Entity.objects.bulk_create(
+        [
+            Entity(
+                code=f"E{i:04d}",
+                name=f"Entité {i}",
+                directorate=rng.choice(directorates),
+                client_type=rng.choice(types),
+                segment="standard",
+            )
+            for i in range(ENTITIES)
+        ]
+    )
+    contacts = Contact.objects.bulk_create(
+        [
+            Contact(email=f"c{i}@bench.test", first_name="C", last_name=str(i), entity=entities[i % ENTITIES])
+            for i in range(ENTITIES * 5)
+        ]
+    )
+    log("catalogue pages")
+    home = Page.objects.get(depth=2)
+    index = CatalogueIndexPage.objects.first() or home.add_child(
+        instance=CatalogueIndexPage(title="Catalogue", slug="catalogue")
+    )
+    services = []
+    for f in range(10):
+        family = index.add_child(instance=FamilyPage(title=f"Famille {f}", slug=f"bench-f{f}", code=f"BF{f}"))
+        for s in range(SERVICES // 10):
+            n = f * 20 + s
+            services.append(
+                family.add_child(
+                    instance=ServicePage(
+                        title=f"Service {n}",
+                        slug=f"bench-s{n}",
+                        code=f"BS{n:03d}",
+                        maturity=rng.choice(["nouveau", "en_deploiement", "mature", "mature", "en_declin"]),
+                    )
+                )
+            )
+    log("subscriptions")
+    subs = []
+    for index_s, service in enumerate(services):
+        share = 0.95 if index_s < 20 else rng.random() * 0.6
+        for entity in entities:
+            if rng.random() < share:
+                start = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(900))
+                end = start + dt.timedelta(days=rng.randrange(90, 900)) if rng.random() < 0.2 else None
+                subs.append(Subscription(service=service, entity=entity, start=start, end=end))
+    Subscription.objects.bulk_create(subs, batch_size=10_000)
+    log(f"{args.requests:,} requests")
+    origin = dt.datetime(2024, 1, 1, tzinfo=PARIS)
+    span = int((dt.datetime(2027, 1, 1, tzinfo=PARIS) - origin).total_seconds())
+    kinds = ["simple"] * 6 + ["complexe"] * 2 + ["projet", "reclamation"]
+    responses = ["email", "email", "telephone", "rendez_vous", "visite", "livraison", ""]
+    batch = []
+    for i in range(args.requests):
+        received = origin + dt.timedelta(seconds=rng.randrange(span))
+        resolved = received + dt.timedelta(hours=rng.lognormvariate(3, 1)) if rng.random() < 0.85 else None
+        entity = entities[rng.randrange(ENTITIES)] if rng.random() < 0.95 else None
+        batch.append(
+            Request(
+                reference=f"REQ-{received.year}-{i:07d}"[:20],
+                received_at=received,
+                channel="email",
+                entity=entity,
+                service=services[rng.randrange(SERVICES)] if rng.random() < 0.7 else None,
+                subject="Demande",
+                kind=rng.choice(kinds),
+                deadline=received + dt.timedelta(days=7),
+                status="resolved" if resolved else "new",
+                resolved_at=resolved,
+                response_type=rng.choice(responses) if resolved else "",
+            )
+        )
+        if len(batch) == 20_000:
+            Request.objects.bulk_create(batch)
+            batch = []
+            if i % 200_000 < 20_000:
+                log(f"  {i + 1:,}")
+    Request.objects.bulk_create(batch)
+    log(f"{args.answers:,} survey answers, interactions, projects")
+    surveys = [
+        Survey.objects.create(code=f"S-{k}", title=k, kind=k)
+        for k in ("barometre", "post_demande", "catalogue")
+    ]
+    SurveyAnswer.objects.bulk_create(
+        [
+            SurveyAnswer(
+                survey=(s := rng.choice(surveys)),
+                kind=s.kind,
+                entity=rng.choice(entities),
+                answered_at=origin + dt.timedelta(seconds=rng.randrange(span)),
+                nps=rng.randrange(11) if rng.random() < 0.9 else None,
+                csat=rng.randrange(1, 6) if rng.random() < 0.9 else None,
+            )
+            for _ in range(args.answers)
+        ],
+        batch_size=10_000,
+    )
+    kinds_met = ["comite", "rendez_vous", "visite", "telephone"]
+    Interaction.objects.bulk_create(
+        [
+            Interaction(
+                date=dt.date(2024, 1, 1) + dt.timedelta(days=i % 1095),
+                kind=kinds_met[i % 4],
+                contact=contacts[rng.randrange(len(contacts))],
+            )
+            for i in range(50_000)
+        ],
+        batch_size=10_000,
+        ignore_conflicts=True,
+    )
+    Project.objects.bulk_create(
+        [
+            Project(
+                code=f"P{i}",
+                name=f"Projet {i}",
+                entity=rng.choice(entities),
+                created_on=(c := dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(1095))),
+                signed_on=c + dt.timedelta(days=rng.randrange(10, 120)) if rng.random() < 0.5 else None,
+            )
+            for i in range(5_000)
+        ],
+        batch_size=5_000,
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    log("built")
+
+
+def median_time(fn, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def raw_group_by() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.directorate_id, COUNT(*) FROM requests_box_request r "
+            "JOIN directory_entity e ON e.id = r.entity_id GROUP BY e.directorate_id"
+        )
+        cursor.fetchall()
+
+
+def kpis_json() -> None:
+    out = io.StringIO()
+    call_command("kpis", "--start", "2026-07-01", "--end", "2026-10-01", "--json", stdout=out)
+    assert out.getvalue().startswith("{")
+
+
+def dashboard() -> float | None:
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        url = reverse("kpis:dashboard")
+    except NoReverseMatch:
+        return None
+    user, _ = User.objects.get_or_create(username="bench-cio")
+    user.groups.add(Group.objects.get(name="cio"))
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    params = {"period": "quarter", "ref": "2026-08-15"}
+
+    def get():
+        response = client.get(url, params)
+        assert response.status_code == 200, response.status_code
+
+    return median_time(get)
+
+
+def main() -> None:
+    started = time.perf_counter()
+    build()
+    log(f"build took {time.perf_counter() - started:.0f} s")
+    from requests_box.models import Request
+
+    count = Request.objects.count()
+    raw = median_time(raw_group_by)
+    log(f"raw GROUP BY directorate: {raw:.3f} s")
+    kpis = median_time(kpis_json)
+    log(f"kpis --json (quarter): {kpis:.3f} s = {kpis / raw:.1f}x the raw aggregate")
+    page = dashboard()
+    if page is not None:
+        log(f"dashboard page (quarter): {page:.3f} s")
+    result = ROOT / "bench" / "results" / "kpis.md"
+    if not result.exists():
+        result.write_text(
+            "# Indicators benchmark (issue 9)\n\nTarget: `kpis --json` within 20x one raw "
+            "`GROUP BY directorate` count; the dashboard page within 2 s.\n\n"
+            "| date | database | requests | raw GROUP BY (s) | kpis --json (s) | ratio | dashboard (s) "
+            "| machine | command |\n|---|---|---|---|---|---|---|---|---|\n"
+        )
+    with result.open("a") as handle:
+        handle.write(
+            f"| {dt.date.today()} | {args.db} | {count:,} | {raw:.3f} | {kpis:.3f} | {kpis / raw:.1f}x | "
+            f"{'—' if page is None else f'{page:.3f}'} | {platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()} | `python bench/kpis_bench.py --db {args.db}` |\n"
+        )
+    log(f"recorded in {result.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

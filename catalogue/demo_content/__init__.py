@@ -1,0 +1,6 @@
+"""The demo catalogue's texts, written in French from the client's point of view."""
+
+from catalogue.demo_content.families import FAMILIES, NEWS
+from catalogue.demo_content.services import RELATED, SERVICES
+
+__all__ = ["FAMILIES", "NEWS", "RELATED", "SERVICES"]

@@ -1,0 +1,56 @@
+"""The browse page's filters: family, maturity, client type, SPECIFIC need, and French full-text search."""
+
+import django_filters
+from django.db.models import Case, Exists, IntegerField, OuterRef, When
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import FamilyPage, Maturity, NeedType, ServiceBenefit, ServicePage
+from catalogue.search import matching_service_ids
+from directory.models import ClientType
+
+
+class ServiceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    family = django_filters.ModelChoiceFilter(
+        label=_("Family"),
+        queryset=FamilyPage.objects.live().order_by("path"),
+        to_field_name="code",
+        empty_label=_("All families"),
+        method="in_family",
+    )
+    maturity = django_filters.ChoiceFilter(
+        label=_("Maturity"), choices=Maturity.choices, empty_label=_("All maturities")
+    )
+    client_type = django_filters.ChoiceFilter(
+        label=_("Client type"),
+        choices=ClientType.choices,
+        empty_label=_("All client types"),
+        method="for_client_type",
+    )
+    need = django_filters.ChoiceFilter(
+        label=_("Need answered"),
+        choices=NeedType.choices,
+        empty_label=_("All needs"),
+        method="answering_need",
+    )
+
+    class Meta:
+        model = ServicePage
+        fields = ["q", "family", "maturity", "client_type", "need"]
+
+    def in_family(self, queryset, name, value):
+        return queryset.child_of(value)
+
+    def for_client_type(self, queryset, name, value):
+        return queryset.filter(client_types__code=value)
+
+    def answering_need(self, queryset, name, value):
+        return queryset.filter(Exists(ServiceBenefit.objects.filter(page=OuterRef("pk"), need=value)))
+
+    def search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        ids = matching_service_ids(value)
+        # Keep the search engine's relevance order.
+        rank = Case(*[When(pk=pk, then=i) for i, pk in enumerate(ids)], output_field=IntegerField())
+        return queryset.filter(pk__in=ids).annotate(search_rank=rank).order_by("search_rank")

@@ -1,0 +1,29 @@
+"""The service catalogue as Wagtail pages: index > family > service, plus synopsis and news."""
+
+from catalogue.models.choices import Maturity, NeedType
+from catalogue.models.family import FamilyPage
+from catalogue.models.index import CatalogueIndexPage, CatalogueNewsPage, NewsKind, SynopsisPage
+from catalogue.models.service import (
+    ClientTypeOption,
+    SegmentOption,
+    ServiceBenefit,
+    ServicePage,
+    ServiceRelation,
+    ServiceStrongPoint,
+)
+
+__all__ = [
+    "CatalogueIndexPage",
+    "CatalogueNewsPage",
+    "ClientTypeOption",
+    "FamilyPage",
+    "Maturity",
+    "NeedType",
+    "NewsKind",
+    "SegmentOption",
+    "ServiceBenefit",
+    "ServicePage",
+    "ServiceRelation",
+    "ServiceStrongPoint",
+    "SynopsisPage",
+]

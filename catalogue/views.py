@@ -1,0 +1,31 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from catalogue import selectors
+from catalogue.filters import ServiceFilter
+
+PAGE_SIZE = 24
+
+
+def _browse_results(filterset: ServiceFilter, page_number: str | None) -> dict:
+    queryset = filterset.qs
+    if not getattr(filterset.form, "cleaned_data", {}).get("q"):
+        queryset = queryset.order_by("title")
+    page = Paginator(selectors.services_for_listing(queryset), PAGE_SIZE).get_page(page_number)
+    return {"page": page, "services": selectors.attach_families(page.object_list)}
+
+
+def browse(request):
+    """Every published service, filtered and searched; plain GET form, so it works without JavaScript."""
+    filterset = ServiceFilter(request.GET or None, queryset=selectors.ServicePage.objects.live())
+    results = selectors.LazyValue(lambda: _browse_results(filterset, request.GET.get("page")))
+    return render(
+        request,
+        "catalogue/browse.html",
+        {
+            "filter": filterset,
+            "results": results,
+            "catalogue_version": selectors.catalogue_version(),
+            "cache_key": request.get_full_path(),
+        },
+    )

@@ -1,0 +1,360 @@
+"""Reads of the CIO dashboard: periods, who sees what, the nine indicator cards and the chart series.
+
+The numbers come from `kpis.indicators.compute_indicators` (the one computation); the charts and the
+drill-down add a few GROUP BY queries. Nothing here loops over requests in Python.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import ServicePage
+from directory.models import ClientType, Directorate, Entity
+from directory.roles import CIO, RELATIONSHIP_MANAGERS, has_role
+from directory.selectors import contact_for_user
+from kpis.indicators import CLIENT_TYPES, UNKNOWN
+from kpis.models import IndicatorTarget, SurveyAnswer, SurveyKind
+from kpis.periods import PARIS, Period, add_months
+from requests_box.models import Request
+
+MONTH, QUARTER, YEAR, CUSTOM = "month", "quarter", "year", "custom"
+PERIOD_KINDS = [
+    (MONTH, _("Month")),
+    (QUARTER, _("Quarter")),
+    (YEAR, _("Year")),
+    (CUSTOM, _("Custom")),
+]
+CHART_MONTHS = 12
+
+# --- periods -------------------------------------------------------------------------------------------
+
+
+def default_ref(today: dt.date) -> dt.date:
+    """A day inside the last complete quarter before `today`."""
+    quarter_start = dt.date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    return add_months(quarter_start, -3)
+
+
+def period_of(kind: str, ref: dt.date) -> Period:
+    """The month, quarter or year containing `ref`."""
+    if kind == MONTH:
+        start, months = ref.replace(day=1), 1
+    elif kind == YEAR:
+        start, months = dt.date(ref.year, 1, 1), 12
+    else:
+        start, months = dt.date(ref.year, (ref.month - 1) // 3 * 3 + 1, 1), 3
+    return Period(start, add_months(start, months))
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    """What the period picker asked for, and how to link to its neighbours."""
+
+    kind: str
+    period: Period
+
+    def params(self) -> dict[str, str]:
+        if self.kind == CUSTOM:
+            last_day = self.period.end - dt.timedelta(days=1)
+            return {"period": CUSTOM, "start": self.period.start.isoformat(), "end": last_day.isoformat()}
+        return {"period": self.kind, "ref": self.period.start.isoformat()}
+
+    def previous(self) -> "PeriodChoice":
+        if self.kind == CUSTOM:
+            return PeriodChoice(CUSTOM, self.period.previous())
+        return PeriodChoice(self.kind, period_of(self.kind, self.period.start - dt.timedelta(days=1)))
+
+    def next(self) -> "PeriodChoice":
+        if self.kind == CUSTOM:
+            length = self.period.end - self.period.start
+            return PeriodChoice(CUSTOM, Period(self.period.end, self.period.end + length))
+        return PeriodChoice(self.kind, period_of(self.kind, self.period.end))
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.period.end - dt.timedelta(days=1)
+
+
+# --- who sees what -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The company (directorate None) for the CIO and relationship managers, else one directorate."""
+
+    directorate: Directorate | None = None
+
+    @property
+    def company(self) -> bool:
+        return self.directorate is None
+
+    def allows(self, code: str) -> bool:
+        return self.company or self.directorate.code == code
+
+
+def scope_for(user) -> Scope:
+    """The part of the dashboard a user may see; PermissionDenied for everybody else."""
+    if has_role(user, CIO, RELATIONSHIP_MANAGERS):
+        return Scope()
+    contact = contact_for_user(user)
+    if contact is not None and contact.is_correspondent and contact.entity_id:
+        return Scope(contact.entity.directorate)
+    raise PermissionDenied
+
+
+def can_edit_targets(user) -> bool:
+    return has_role(user, CIO)
+
+
+# --- the nine indicators -------------------------------------------------------------------------------
+
+
+def _average(values) -> float | None:
+    values = [v for v in values if v is not None]
+    return None if not values else round(sum(values) / len(values), 2)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    number: int
+    key: str
+    title: str
+    unit: str
+    company_only: bool = False
+
+    def value(self, block: dict, services: dict) -> float | None:
+        return INDICATOR_VALUES[self.key](block, services)
+
+
+INDICATORS = [
+    Indicator(1, "barometer_nps", _("Satisfaction with the relationship (barometer NPS)"), ""),
+    Indicator(2, "catalogue_csat", _("Satisfaction with the catalogue and media (CSAT)"), "%"),
+    Indicator(3, "mature_share_held", _("Share held by mature services"), "%"),
+    Indicator(4, "contacts_met_per_month", _("Clients met per month (average)"), ""),
+    Indicator(5, "entities_with_new_project", _("Clients with a new project"), ""),
+    Indicator(6, "requests_variation", _("Variation of inbound requests"), "%"),
+    Indicator(7, "coverage_increase", _("Increase of coverage rate (average over services)"), " pts", True),
+    Indicator(8, "new_entities_with_request", _("New clients with a request"), ""),
+    Indicator(9, "projects_signed_with_new_clients", _("Projects signed with new clients"), ""),
+]
+INDICATOR_KEYS = [indicator.key for indicator in INDICATORS]
+
+INDICATOR_VALUES = {
+    "barometer_nps": lambda b, s: b["satisfaction"]["barometre"]["nps"],
+    "catalogue_csat": lambda b, s: b["satisfaction"]["catalogue"]["csat_pct"],
+    "mature_share_held": lambda b, s: b["mature_services_share_held_pct"],
+    "contacts_met_per_month": lambda b, s: _average(b["contacts_met_by_month"].values()),
+    "entities_with_new_project": lambda b, s: b["entities_with_new_project"],
+    "requests_variation": lambda b, s: b["requests_variation_pct"],
+    "coverage_increase": lambda b, s: _average(v["coverage_increase_points"] for v in s.values()),
+    "new_entities_with_request": lambda b, s: b["new_entities_with_request"],
+    "projects_signed_with_new_clients": lambda b, s: b["projects_signed_with_new_clients"],
+}
+
+
+def _details(key: str, block: dict) -> list[tuple[str, object]]:
+    """Secondary figures shown under an indicator's value (label, value)."""
+    if key == "barometer_nps":
+        s = block["satisfaction"]["barometre"]
+        return [(_("answers"), s["nps_answers"]), (_("CSAT (%)"), s["csat_pct"])]
+    if key == "catalogue_csat":
+        s = block["satisfaction"]["catalogue"]
+        return [(_("answers"), s["csat_answers"]), (_("NPS"), s["nps"])]
+    if key == "contacts_met_per_month":
+        return list(block["contacts_met_by_month"].items())
+    if key == "requests_variation":
+        return [(_("requests"), block["requests"]), (_("previous period"), block["requests_previous"])]
+    return []
+
+
+@dataclass
+class Card:
+    indicator: Indicator
+    value: float | None
+    previous: float | None
+    details: list = field(default_factory=list)
+    target: IndicatorTarget | None = None
+    applicable: bool = True
+
+    @property
+    def trend(self) -> str | None:
+        """ "up", "down", "same", or None when either value is undefined."""
+        if self.value is None or self.previous is None:
+            return None
+        return "up" if self.value > self.previous else "down" if self.value < self.previous else "same"
+
+    @property
+    def reached(self) -> bool | None:
+        return None if self.target is None else self.target.is_reached(self.value)
+
+
+def cards(result: dict, previous: dict, targets: dict, code: str | None = None) -> list[Card]:
+    """The nine indicator cards of the company (code None) or of one directorate."""
+    block = result["company"] if code is None else result["directorates"][code]
+    previous_block = previous["company"] if code is None else previous["directorates"].get(code)
+    built = []
+    for indicator in INDICATORS:
+        if indicator.company_only and code is not None:
+            built.append(Card(indicator, None, None, applicable=False))
+            continue
+        value = indicator.value(block, result["services"])
+        before = indicator.value(previous_block, previous["services"]) if previous_block else None
+        built.append(
+            Card(indicator, value, before, _details(indicator.key, block), targets.get(indicator.key))
+        )
+    return built
+
+
+def targets_by_key() -> dict[str, IndicatorTarget]:
+    return {target.key: target for target in IndicatorTarget.objects.all()}
+
+
+def directorate_names(codes=None) -> dict[str, str]:
+    rows = Directorate.objects.order_by("code")
+    if codes is not None:
+        rows = rows.filter(code__in=list(codes))
+    return dict(rows.values_list("code", "name"))
+
+
+# --- chart series --------------------------------------------------------------------------------------
+
+
+def chart_months(period: Period) -> list[dt.date]:
+    """The 12 months ending with the month of the period's last day."""
+    last = (period.end - dt.timedelta(days=1)).replace(day=1)
+    return [add_months(last, offset) for offset in range(-CHART_MONTHS + 1, 1)]
+
+
+def _month_key(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(PARIS) if value.tzinfo else value
+        return value.date().replace(day=1)
+    return value.replace(day=1)
+
+
+def _chart_bounds(period: Period) -> tuple[list[dt.date], Period]:
+    months = chart_months(period)
+    return months, Period(months[0], add_months(months[-1], 1))
+
+
+def requests_by_month(period: Period, directorate_code: str | None = None) -> dict:
+    """Inbound requests per month and client type over the 12 months ending with the period (one query)."""
+    months, span = _chart_bounds(period)
+    rows = Request.objects.filter(received_at__gte=span.start_at, received_at__lt=span.end_at)
+    if directorate_code is not None:
+        rows = rows.filter(entity__directorate__code=directorate_code)
+    rows = (
+        rows.annotate(month=TruncMonth("received_at", tzinfo=PARIS))
+        .values("month", "entity__client_type")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    types = CLIENT_TYPES + ([UNKNOWN] if directorate_code is None else [])
+    series = {t: dict.fromkeys(months, 0) for t in types}
+    for row in rows:
+        month = _month_key(row["month"])
+        client_type = row["entity__client_type"] or UNKNOWN
+        if month in series.get(client_type, {}):
+            series[client_type][month] += row["n"]
+    labels = dict(ClientType.choices) | {UNKNOWN: _("unknown")}
+    return {
+        "months": months,
+        "series": [(labels[t], [series[t][m] for m in months]) for t in types],
+    }
+
+
+def nps_by_month(period: Period, directorate_code: str | None = None) -> dict:
+    """NPS per month (barometer and post-request answers together) over the same 12 months (one query)."""
+    months, span = _chart_bounds(period)
+    rows = SurveyAnswer.objects.filter(
+        answered_at__gte=span.start_at,
+        answered_at__lt=span.end_at,
+        kind__in=[SurveyKind.BAROMETRE, SurveyKind.POST_DEMANDE],
+        nps__isnull=False,
+    )
+    if directorate_code is not None:
+        rows = rows.filter(entity__directorate__code=directorate_code)
+    rows = (
+        rows.annotate(month=TruncMonth("answered_at", tzinfo=PARIS))
+        .values("month")
+        .annotate(
+            answers=Count("id"),
+            promoters=Count("id", filter=Q(nps__gte=9)),
+            detractors=Count("id", filter=Q(nps__lte=6)),
+        )
+        .order_by()
+    )
+    counts = {}
+    for row in rows:
+        month = _month_key(row["month"])
+        previous = counts.get(month, (0, 0, 0))
+        counts[month] = tuple(
+            a + b
+            for a, b in zip(previous, (row["answers"], row["promoters"], row["detractors"]), strict=True)
+        )
+    points = []
+    for month in months:
+        answers, promoters, detractors = counts.get(month, (0, 0, 0))
+        value = None if not answers else round((promoters - detractors) * 100 / answers, 2)
+        points.append((month, value, answers))
+    return {"points": points}
+
+
+def coverage_rows(services: dict) -> list[dict]:
+    """Coverage at start and end of the period per service, with titles (one query)."""
+    titles = dict(ServicePage.objects.filter(code__in=list(services)).values_list("code", "title"))
+    return [
+        {
+            "code": code,
+            "title": titles.get(code, code),
+            "start": block["coverage_start_pct"],
+            "end": block["coverage_end_pct"],
+            "increase": block["coverage_increase_points"],
+        }
+        for code, block in services.items()
+    ]
+
+
+# --- drill-down ----------------------------------------------------------------------------------------
+
+
+def _received_in(period: Period, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}received_at__gte": period.start_at, f"{prefix}received_at__lt": period.end_at})
+
+
+def requests_by_entity(period: Period, directorate: Directorate) -> list[dict]:
+    """Every entity of the directorate with its requests received in the period (one query)."""
+    return list(
+        Entity.objects.filter(directorate=directorate)
+        .annotate(n=Count("requests", filter=_received_in(period, "requests__")))
+        .order_by("name")
+        .values("code", "name", "client_type", "n")
+    )
+
+
+def requests_by_service(period: Period, directorate: Directorate) -> list[dict]:
+    """Requests of the directorate's entities received in the period, per service (one query)."""
+    return list(
+        Request.objects.filter(_received_in(period), entity__directorate=directorate)
+        .values("service__code", "service__title")
+        .annotate(n=Count("id"))
+        .order_by("-n", "service__title")
+    )
+
+
+def requests_of_directorate(period: Period, directorate: Directorate, entity: str = "", service: str = ""):
+    """The underlying requests of the drill-down, newest first, optionally for one entity or service."""
+    rows = Request.objects.filter(_received_in(period), entity__directorate=directorate)
+    if entity:
+        rows = rows.filter(entity__code=entity)
+    if service:
+        rows = rows.filter(service__code=service)
+    return rows.select_related("entity", "service").order_by("-received_at", "-id")
+
+
+# The navigation item (home/navigation.py) uses this text; declared here so kpis' catalogue translates it.
+NAV_DESCRIPTION = _("Relations-Clients indicators, trends and targets, by directorate.")

@@ -1,0 +1,86 @@
+"""The dashboard's exports: CSV (one row per indicator key) and PDF (WeasyPrint, same SVG charts)."""
+
+import csv
+import io
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from kpis.dashboard import INDICATORS, Scope
+
+STYLESHEET = Path(__file__).resolve().parent / "print" / "dashboard.css"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str | int | float:
+    """A spreadsheet cell: text that a spreadsheet would run as a formula is prefixed with a quote.
+
+    Numbers stay numbers (a negative variation is data, not a formula); undefined values are empty.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def flatten(block: dict, prefix: str = "") -> dict[str, object]:
+    """{"satisfaction": {"barometre": {"nps": 25.0}}} -> {"satisfaction.barometre.nps": 25.0}."""
+    flat = {}
+    for key, value in block.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def csv_rows(report: dict) -> list[list]:
+    """Header, the directorates' names, the nine dashboard indicators, then every key of KPIS.md's block."""
+    scope: Scope = report["scope"]
+    result = report["result"]
+    directorates = report["directorates"]
+    columns = [d["code"] for d in directorates]
+    blocks = [flatten(result["directorates"][code]) for code in columns]
+    header = ["indicator", *(["company"] if scope.company else []), *columns]
+    rows = [
+        header,
+        ["directorate_name", *([""] if scope.company else []), *[d["name"] for d in directorates]],
+    ]
+
+    company_cards = {card.indicator.key: card for card in report["company_cards"] or []}
+    for index, indicator in enumerate(INDICATORS):
+        row = [f"dashboard.{indicator.number}.{indicator.key}"]
+        if scope.company:
+            row.append(company_cards[indicator.key].value)
+        row.extend(d["cards"][index].value for d in directorates)
+        rows.append(row)
+
+    company = flatten(result["company"])
+    keys = list(company) if scope.company else list(blocks[0]) if blocks else []
+    for key in keys:
+        row = [key, *([company[key]] if scope.company else [])]
+        row.extend(block.get(key) for block in blocks)
+        rows.append(row)
+    return [[safe_cell(cell) for cell in row] for row in rows]
+
+
+def report_csv(report: dict) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows(csv_rows(report))
+    return out.getvalue()
+
+
+def report_html(report: dict) -> str:
+    return render_to_string("kpis/print/dashboard.html", {**report, "printed_on": timezone.localdate()})
+
+
+def report_pdf(report: dict) -> bytes:
+    from weasyprint import CSS, HTML
+
+    return HTML(string=report_html(report), base_url=str(STYLESHEET.parent)).write_pdf(
+        stylesheets=[CSS(filename=str(STYLESHEET))]
+    )

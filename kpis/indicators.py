@@ -1,0 +1,325 @@
+"""The one computation of the Relations-Clients indicators (KPIS.md), for the command, dashboard and exports.
+
+Every measure is a handful of GROUP BY queries over the whole company, split by directorate in the same
+query; the number of queries does not depend on the data size nor on the number of directorates.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from math import ceil, floor
+
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, Window
+from django.db.models.functions import Ceil, Floor, RowNumber, TruncMonth
+
+from catalogue.models import ServicePage
+from committees.models import Interaction, Project
+from directory.models import ClientType, Directorate
+from kpis import coverage
+from kpis.models import SurveyAnswer, SurveyKind
+from kpis.periods import Period
+from requests_box.models import Kind, Request, ResponseType
+
+KINDS = [k.value for k in Kind]
+CLIENT_TYPES = [c.value for c in ClientType]
+RESPONSE_TYPES = [r.value for r in ResponseType]
+SURVEY_KINDS = [s.value for s in SurveyKind]
+MET_KINDS = ("comite", "rendez_vous", "visite")
+UNKNOWN = "inconnu"
+COMPANY = "__company__"
+DIRECTORATE = "entity__directorate__code"
+
+
+def compute_indicators(period: Period) -> dict:
+    """Every indicator of KPIS.md for the company, each directorate and each service, as the JSON object."""
+    previous = period.previous()
+    directorate_codes = list(Directorate.objects.order_by("code").values_list("code", flat=True))
+    groups = [COMPANY, *directorate_codes]
+
+    counts = _request_counts(period)
+    counts_previous = _request_counts(previous)
+    hours = _processing_hours(period)
+    responses = _response_types(period)
+    satisfaction = _satisfaction(period)
+    met = _contacts_met_by_month(period)
+    new_projects = _entities_with_new_project(period)
+    new_requesters = _new_entities_with_request(period)
+    signed_new = _projects_signed_with_new_clients(period)
+    held = coverage.mature_share_held_by_directorate(period.start, period.end)
+
+    blocks = {}
+    for group in groups:
+        requests = counts["total"].get(group, 0)
+        requests_previous = counts_previous["total"].get(group, 0)
+        client_types = CLIENT_TYPES + ([UNKNOWN] if group == COMPANY else [])
+        blocks[group] = {
+            "requests": requests,
+            "requests_previous": requests_previous,
+            "requests_variation_pct": variation_pct(requests, requests_previous),
+            "requests_by_kind": {k: counts["kind"].get((group, k), 0) for k in KINDS},
+            "requests_by_client_type": {c: counts["client_type"].get((group, c), 0) for c in client_types},
+            "processing_hours_median_by_kind": {k: hours.get((group, k), (None, None))[0] for k in KINDS},
+            "processing_hours_p90_by_kind": {k: hours.get((group, k), (None, None))[1] for k in KINDS},
+            "response_types": {r: responses.get((group, r), 0) for r in RESPONSE_TYPES},
+            "satisfaction": {s: satisfaction_block(satisfaction.get((group, s))) for s in SURVEY_KINDS},
+            "contacts_met_by_month": {
+                month.strftime("%Y-%m"): met.get((group, month), 0) for month in period.month_starts()
+            },
+            "entities_with_new_project": new_projects.get(group, 0),
+            "new_entities_with_request": new_requesters.get(group, 0),
+            "projects_signed_with_new_clients": signed_new.get(group, 0),
+            "mature_services_share_held_pct": round2(held.get(group)),
+        }
+
+    return {
+        "period": {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "previous_start": previous.start.isoformat(),
+        },
+        "company": blocks[COMPANY],
+        "directorates": {code: blocks[code] for code in directorate_codes},
+        "services": _service_blocks(period, previous),
+    }
+
+
+# --- small pure helpers -------------------------------------------------------------------------------
+
+
+def round2(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def variation_pct(current: int, previous: int) -> float | None:
+    return None if previous == 0 else round2((current - previous) * 100 / previous)
+
+
+def nps(promoters: int, detractors: int, answers: int) -> float | None:
+    return None if answers == 0 else round2((promoters - detractors) * 100 / answers)
+
+
+def satisfaction_block(row: dict | None) -> dict:
+    row = row or {}
+    nps_answers, csat_answers = row.get("nps_answers", 0), row.get("csat_answers", 0)
+    return {
+        "answers": row.get("answers", 0),
+        "nps": nps(row.get("promoters", 0), row.get("detractors", 0), nps_answers),
+        "nps_answers": nps_answers,
+        "csat_pct": None if csat_answers == 0 else round2(row.get("satisfied", 0) * 100 / csat_answers),
+        "csat_answers": csat_answers,
+    }
+
+
+def _in(period: Period, field: str) -> Q:
+    return Q(**{f"{field}__gte": period.start_at, f"{field}__lt": period.end_at})
+
+
+def _add(target: dict, key, value) -> None:
+    target[key] = target.get(key, 0) + value
+
+
+# --- measures: each returns values keyed by COMPANY or a directorate code --------------------------------
+
+
+def _request_counts(period: Period) -> dict[str, dict]:
+    rows = (
+        Request.objects.filter(_in(period, "received_at"))
+        .values(DIRECTORATE, "kind", "entity__client_type")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict[str, dict] = {"total": {}, "kind": {}, "client_type": {}}
+    for row in rows:
+        directorate, n = row[DIRECTORATE], row["n"]
+        client_type = row["entity__client_type"] or UNKNOWN
+        for group in (COMPANY, directorate) if directorate else (COMPANY,):
+            _add(result["total"], group, n)
+            _add(result["kind"], (group, row["kind"]), n)
+            _add(result["client_type"], (group, client_type), n)
+    return result
+
+
+def _processing_hours(period: Period) -> dict[tuple[str, str], tuple[float | None, float | None]]:
+    """Median and 90th percentile of (resolved_at - received_at) in hours, per kind, for the company and
+    per directorate. Window functions rank the durations in the database; only the few rows that the
+    interpolation needs (at most 4 per partition) come back."""
+    resolved = Request.objects.filter(_in(period, "resolved_at"), resolved_at__gte=F("received_at"))
+    duration = ExpressionWrapper(F("resolved_at") - F("received_at"), output_field=DurationField())
+    values: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
+    sizes: dict[tuple[str, str], int] = {}
+    for partition in ([F("kind")], [F(DIRECTORATE), F("kind")]):
+        by_directorate = len(partition) == 2
+        rows = resolved.filter(entity__isnull=False) if by_directorate else resolved
+        rows = rows.annotate(
+            duration=duration,
+            rank=Window(RowNumber(), partition_by=partition, order_by=[duration.asc(), F("id").asc()]),
+            size=Window(Count("id"), partition_by=partition),
+        )
+        wanted = Q()
+        for fraction in (0.5, 0.9):
+            position = (F("size") - 1) * fraction
+            wanted |= Q(rank=Floor(position) + 1) | Q(rank=Ceil(position) + 1)
+        for row in rows.filter(wanted).values(DIRECTORATE, "kind", "rank", "size", "duration"):
+            group = row[DIRECTORATE] if by_directorate else COMPANY
+            values[(group, row["kind"])][row["rank"] - 1] = _hours(row["duration"])
+            sizes[(group, row["kind"])] = row["size"]
+    result = {}
+    for key, known in values.items():
+        result[key] = tuple(round2(_interpolate(known, sizes[key], fraction)) for fraction in (0.5, 0.9))
+    return result
+
+
+def _hours(duration) -> float:
+    if isinstance(duration, dt.timedelta):
+        return duration.total_seconds() / 3600
+    return duration / 3_600_000_000  # microseconds, as some backends return raw durations
+
+
+def _interpolate(known: dict[int, float], size: int, fraction: float) -> float:
+    position = (size - 1) * fraction
+    low, high = floor(position), ceil(position)
+    return known[low] + (known[high] - known[low]) * (position - low)
+
+
+def _response_types(period: Period) -> dict[tuple[str, str], int]:
+    rows = (
+        Request.objects.filter(_in(period, "resolved_at"), response_type__in=RESPONSE_TYPES)
+        .values(DIRECTORATE, "response_type")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict = {}
+    for row in rows:
+        for group in (COMPANY, row[DIRECTORATE]) if row[DIRECTORATE] else (COMPANY,):
+            _add(result, (group, row["response_type"]), row["n"])
+    return result
+
+
+def _satisfaction(period: Period) -> dict[tuple[str, str], dict[str, int]]:
+    rows = (
+        SurveyAnswer.objects.filter(_in(period, "answered_at"))
+        .values(DIRECTORATE, "kind")
+        .annotate(
+            answers=Count("id"),
+            nps_answers=Count("nps"),
+            promoters=Count("id", filter=Q(nps__gte=9)),
+            detractors=Count("id", filter=Q(nps__lte=6)),
+            csat_answers=Count("csat"),
+            satisfied=Count("id", filter=Q(csat__gte=4)),
+        )
+        .order_by()
+    )
+    result: dict = {}
+    for row in rows:
+        for group in (COMPANY, row[DIRECTORATE]) if row[DIRECTORATE] else (COMPANY,):
+            block = result.setdefault((group, row["kind"]), {})
+            for key in ("answers", "nps_answers", "promoters", "detractors", "csat_answers", "satisfied"):
+                _add(block, key, row[key])
+    return result
+
+
+def _contacts_met_by_month(period: Period) -> dict[tuple[str, dt.date], int]:
+    """Distinct contacts met (comite, rendez_vous, visite) in every whole month starting in the period."""
+    months = period.month_starts()
+    if not months:
+        return {}
+    last = months[-1]
+    after_last = last.replace(year=last.year + (last.month == 12), month=last.month % 12 + 1)
+    met = Interaction.objects.filter(kind__in=MET_KINDS, date__gte=months[0], date__lt=after_last)
+    result = {}
+    company = (
+        met.annotate(month=TruncMonth("date")).values("month").annotate(n=Count("contact", distinct=True))
+    )
+    for row in company.order_by():
+        result[(COMPANY, _as_date(row["month"]))] = row["n"]
+    by_directorate = (
+        met.annotate(month=TruncMonth("date"))
+        .values("month", "contact__entity__directorate__code")
+        .annotate(n=Count("contact", distinct=True))
+        .order_by()
+    )
+    for row in by_directorate:
+        result[(row["contact__entity__directorate__code"], _as_date(row["month"]))] = row["n"]
+    return result
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _entities_with_new_project(period: Period) -> dict[str, int]:
+    rows = (
+        Project.objects.filter(created_on__gte=period.start, created_on__lt=period.end)
+        .values(DIRECTORATE)
+        .annotate(n=Count("entity", distinct=True))
+        .order_by()
+    )
+    result: dict = {}
+    for row in rows:  # an entity belongs to one directorate: distinct counts add up
+        _add(result, COMPANY, row["n"])
+        _add(result, row[DIRECTORATE], row["n"])
+    return result
+
+
+def _new_entities_with_request(period: Period) -> dict[str, int]:
+    rows = (
+        Request.objects.filter(entity__isnull=False)
+        .values("entity_id", DIRECTORATE)
+        .annotate(first=Min("received_at"))
+        .filter(first__gte=period.start_at, first__lt=period.end_at)
+        .order_by()
+    )
+    result: dict = {}
+    for row in rows:
+        _add(result, COMPANY, 1)
+        _add(result, row[DIRECTORATE], 1)
+    return result
+
+
+def _projects_signed_with_new_clients(period: Period) -> dict[str, int]:
+    signed_before = Project.objects.filter(entity=OuterRef("entity"), signed_on__lt=period.start)
+    rows = (
+        Project.objects.filter(signed_on__gte=period.start, signed_on__lt=period.end)
+        .filter(~Exists(signed_before))
+        .values(DIRECTORATE)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict = {}
+    for row in rows:
+        _add(result, COMPANY, row["n"])
+        _add(result, row[DIRECTORATE], row["n"])
+    return result
+
+
+def _service_blocks(period: Period, previous: Period) -> dict[str, dict]:
+    services = list(ServicePage.objects.order_by("code").values("id", "code", "maturity"))
+    ids = [s["id"] for s in services]
+    current = _requests_by_service(period)
+    before = _requests_by_service(previous)
+    start = coverage.coverage_pct_by_service(period.start, ids)
+    end = coverage.coverage_pct_by_service(period.end, ids)
+    blocks = {}
+    for service in services:
+        sid = service["id"]
+        n, n_previous = current.get(sid, 0), before.get(sid, 0)
+        increase = None if start[sid] is None or end[sid] is None else end[sid] - start[sid]
+        blocks[service["code"]] = {
+            "requests": n,
+            "requests_previous": n_previous,
+            "requests_variation_pct": variation_pct(n, n_previous),
+            "coverage_start_pct": round2(start[sid]),
+            "coverage_end_pct": round2(end[sid]),
+            "coverage_increase_points": round2(increase),
+            "maturity": service["maturity"],
+        }
+    return blocks
+
+
+def _requests_by_service(period: Period) -> dict[int, int]:
+    rows = (
+        Request.objects.filter(_in(period, "received_at"), service__isnull=False)
+        .values("service_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["service_id"]: row["n"] for row in rows}

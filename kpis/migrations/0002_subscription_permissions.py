@@ -1,0 +1,20 @@
+"""The relationship manager maintains subscriptions; the CIO reads them."""
+
+from django.db import migrations
+
+from directory.roles import grant_permissions
+
+
+def grant(apps, schema_editor):
+    grant_permissions(
+        apps,
+        "relationship_managers",
+        [f"kpis.{action}_subscription" for action in ("add", "change", "delete", "view")],
+    )
+    grant_permissions(apps, "cio", ["kpis.view_subscription"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("kpis", "0001_initial"), ("directory", "0002_roles")]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -1,0 +1,116 @@
+"""What the dashboard page and its PDF show for a scope and a period: cards, charts and their tables."""
+
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
+
+from kpis import charts, dashboard
+from kpis.dashboard import PeriodChoice, Scope
+from kpis.indicators import compute_indicators
+
+
+def _month_label(month) -> str:
+    return month.strftime("%m/%Y")
+
+
+def _cell(value) -> str:
+    return "—" if value is None else floatformat(value, "-2")
+
+
+def requests_chart(period, code: str | None) -> dict:
+    data = dashboard.requests_by_month(period, code)
+    labels = [_month_label(m) for m in data["months"]]
+    title = _("Inbound requests per month by client type")
+    return {
+        "id": "chart-requests",
+        "title": title,
+        "svg": charts.line_chart(
+            title,
+            _("Number of requests received each month over the 12 months ending with the period."),
+            labels,
+            data["series"],
+        ),
+        "headers": [_("Month"), *[label for label, _values in data["series"]]],
+        "rows": [
+            [label, *[_cell(values[i]) for _name, values in data["series"]]] for i, label in enumerate(labels)
+        ],
+    }
+
+
+def nps_chart(period, code: str | None) -> dict:
+    points = dashboard.nps_by_month(period, code)["points"]
+    labels = [_month_label(month) for month, _value, _n in points]
+    title = _("NPS per month (barometer and after-request surveys)")
+    return {
+        "id": "chart-nps",
+        "title": title,
+        "svg": charts.line_chart(
+            title,
+            _("Net promoter score, from -100 to +100, each month; no point where nobody answered."),
+            labels,
+            [(_("NPS"), [value for _month, value, _n in points])],
+            y_min=-100,
+            y_max=100,
+        ),
+        "headers": [_("Month"), _("NPS"), _("answers")],
+        "rows": [
+            [label, _cell(value), _cell(n)] for label, (_m, value, n) in zip(labels, points, strict=True)
+        ],
+    }
+
+
+def coverage_chart(services: dict) -> dict:
+    rows = dashboard.coverage_rows(services)
+    title = _("Coverage rate by service")
+    start, end = _("at the start of the period"), _("at the end of the period")
+    return {
+        "id": "chart-coverage",
+        "title": title,
+        "svg": charts.coverage_chart(
+            title,
+            _("Share of the company's entities subscribed to each service, in %, at the start and the end."),
+            [(row["title"], row["start"], row["end"]) for row in rows],
+            (start, end),
+        ),
+        "headers": [_("Service"), _("Start of period (%)"), _("End of period (%)"), _("Increase (points)")],
+        "rows": [
+            [row["title"], _cell(row["start"]), _cell(row["end"]), _cell(row["increase"])] for row in rows
+        ],
+    }
+
+
+def build_report(scope: Scope, choice: PeriodChoice) -> dict:
+    """Every number of the dashboard for the scope, from compute_indicators and a few GROUP BY queries."""
+    period = choice.period
+    result = compute_indicators(period)
+    previous = compute_indicators(period.previous())
+    targets = dashboard.targets_by_key()
+    if scope.company:
+        names = dashboard.directorate_names()
+        codes = list(result["directorates"])
+        company_cards = dashboard.cards(result, previous, targets)
+        chart_code = None
+    else:
+        names = {scope.directorate.code: scope.directorate.name}
+        codes = [scope.directorate.code]
+        company_cards = None
+        chart_code = scope.directorate.code
+    directorates = [
+        {
+            "code": code,
+            "name": names.get(code, code),
+            "cards": dashboard.cards(result, previous, targets, code),
+        }
+        for code in codes
+    ]
+    chart_list = [requests_chart(period, chart_code), nps_chart(period, chart_code)]
+    if scope.company:
+        chart_list.append(coverage_chart(result["services"]))
+    return {
+        "choice": choice,
+        "period": period,
+        "result": result,
+        "company_cards": company_cards,
+        "directorates": directorates,
+        "charts": chart_list,
+        "scope": scope,
+    }

@@ -1,0 +1,308 @@
+"""Taking in many mails at once (mailbox migrations, replays, busy polls) in one transaction per batch.
+
+Same outcomes as `Intake.ingest` one by one, with set-based reads and bulk inserts: a batch costs a
+handful of queries instead of a dozen per message. Anything unusual (too large, unparseable, noise,
+rate-limited) goes through the one-by-one path inside the batch; if the bulk path fails for any
+reason, the whole batch is rolled back and replayed one by one, so the outcome never depends on it.
+"""
+
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from directory.models import Contact
+from requests_box.deadlines import initial_deadline
+from requests_box.intake.parse import ParsedMail, dedup_key, parse_message
+from requests_box.models import (
+    Attachment,
+    Channel,
+    Direction,
+    EventKind,
+    IgnoredMessage,
+    MailReceipt,
+    Message,
+    Outcome,
+    ReferenceCounter,
+    Request,
+    RequestEvent,
+)
+from requests_box.services import _storage_name
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Item:
+    index: int
+    source: str
+    raw: bytes
+    parsed: ParsedMail
+    key: str
+    received_at: dt.datetime
+    request: Request | None = None  # set for replies (existing request) and new requests
+    reply_to_index: int | None = None  # a reply to a request created earlier in the same batch
+    duplicate_of: int | None = None
+
+
+def ingest_batch(intake, items: list[tuple[str, bytes]]):
+    """[(source, raw)] -> [IntakeResult], committed together."""
+    if not connection.features.can_return_rows_from_bulk_insert:
+        with transaction.atomic():
+            return [intake.ingest_one(raw, source=source) for source, raw in items]
+    try:
+        with transaction.atomic():
+            return _bulk(intake, items)
+    except Exception:
+        logger.exception("Bulk intake failed; taking the batch in one by one")
+        with transaction.atomic():
+            return [intake.ingest_one(raw, source=source) for source, raw in items]
+
+
+def _bulk(intake, items):
+    from requests_box.intake.intake import IntakeResult
+
+    results: list = [None] * len(items)
+    normal: list[_Item] = []
+    noise: list[_Item] = []
+    for index, (source, raw) in enumerate(items):
+        parsed = None
+        if len(raw) <= intake.max_bytes:
+            try:
+                parsed = parse_message(raw, loop_header=intake.loop_header)
+            except Exception:
+                parsed = None
+        if parsed is not None and parsed.from_email and parsed.from_email == intake.own_address:
+            parsed.noise_reason = parsed.noise_reason or "loop"
+        if parsed is not None and parsed.noise_reason:
+            key = dedup_key(parsed.message_id, raw)
+            noise.append(_Item(index, source, raw, parsed, key, timezone.now()))
+            continue
+        usual = parsed is not None and parsed.from_email and not parsed.is_empty
+        if not usual:
+            results[index] = intake.ingest_one(raw, source=source, parsed=parsed)
+            continue
+        key = dedup_key(parsed.message_id, raw)
+        normal.append(_Item(index, source, raw, parsed, key, intake.received_at(parsed)))
+    # Duplicates: already taken in, or twice in this batch.
+    known = {
+        key: (reference, request_id, outcome)
+        for key, reference, request_id, outcome in MailReceipt.objects.filter(
+            dedup_key__in=[item.key for item in (*normal, *noise)]
+        ).values_list("dedup_key", "request__reference", "request_id", "outcome")
+    }
+    _ignore_noise(noise, known, results)
+    if not normal:
+        return results
+    first_with_key: dict[str, _Item] = {}
+    pending: list[_Item] = []
+    for item in normal:
+        if item.key in known:
+            reference, request_id, outcome = known[item.key]
+            detail = reference or f"({outcome})"
+            results[item.index] = IntakeResult("duplicate", detail, request_id)
+        elif item.key in first_with_key:
+            item.duplicate_of = first_with_key[item.key].index
+        else:
+            first_with_key[item.key] = item
+            pending.append(item)
+
+    # The rate limit, per sender, in memory from one read.
+    senders = {item.parsed.from_email for item in pending}
+    intake.load_recent(senders, min(item.received_at for item in pending))
+    accepted = []
+    for item in pending:
+        if intake.over_rate_limit(item.parsed.from_email, item.received_at):
+            results[item.index] = intake.ingest_one(
+                item.raw, source=item.source, rate_limited=True, parsed=item.parsed
+            )
+        else:
+            intake.count_in(item.parsed.from_email, item.received_at)
+            accepted.append(item)
+
+    # Threading: references in subjects, then Message-IDs, including messages of this batch.
+    references = {item.parsed.subject_reference for item in accepted} - {None}
+    by_reference = {r.reference: r for r in Request.objects.filter(reference__in=references)}
+    wanted_ids = {mid for item in accepted for mid in (*item.parsed.in_reply_to, *item.parsed.references)}
+    by_message_id: dict[str, Request] = {}
+    if wanted_ids:
+        for message in (
+            Message.objects.filter(message_id__in=wanted_ids).select_related("request").order_by("pk")
+        ):
+            by_message_id[message.message_id] = message.request
+    in_batch: dict[str, _Item] = {}
+    for item in accepted:
+        request = by_reference.get(item.parsed.subject_reference or "")
+        if request is None:
+            for mid in (*item.parsed.in_reply_to, *reversed(item.parsed.references)):
+                if mid in by_message_id:
+                    request = by_message_id[mid]
+                    break
+                if mid in in_batch:
+                    root = in_batch[mid]
+                    item.reply_to_index = (
+                        root.reply_to_index if root.reply_to_index is not None else root.index
+                    )
+                    break
+        item.request = request
+        if item.parsed.message_id:
+            in_batch[item.parsed.message_id] = item
+
+    # New requests: references allocated in one statement per year, then one insert.
+    new_items = [item for item in accepted if item.request is None and item.reply_to_index is None]
+    intake.contacts_for({item.parsed.from_email for item in new_items})
+    references_by_year = _allocate(new_items)
+    now = timezone.now()
+    requests = []
+    for item in new_items:
+        contact = intake.contact_of(item.parsed.from_email)
+        item.request = Request(
+            reference=references_by_year[item.index],
+            received_at=item.received_at,
+            channel=Channel.EMAIL,
+            contact=contact,
+            entity_id=contact.entity_id if contact else None,
+            sender_email=item.parsed.from_email,
+            sender_name=(item.parsed.from_name or (contact.full_name if contact else ""))[:200],
+            subject=(item.parsed.subject.strip() or "(sans objet)")[:255],
+            deadline=initial_deadline(requested=None, received_at=item.received_at),
+            created=now,
+            updated=now,
+        )
+        requests.append(item.request)
+    Request.objects.bulk_create(requests)
+    new_indexes = {item.index for item in new_items}
+    by_index = {item.index: item for item in accepted}
+    for item in accepted:
+        if item.reply_to_index is not None:
+            item.request = by_index[item.reply_to_index].request
+
+    messages, events, receipts = [], [], []
+    for item in accepted:
+        p = item.parsed
+        new = item.index in new_indexes
+        sender = f"{p.from_name} <{p.from_email}>" if p.from_name else p.from_email
+        messages.append(
+            Message(
+                request=item.request,
+                direction=Direction.INBOUND,
+                channel=Channel.EMAIL,
+                message_id=p.message_id[:255],
+                sender=sender[:255],
+                subject=(item.request.subject if new else p.subject)[:255],
+                headers=p.headers,
+                text=p.text,
+                safe_html=p.html,
+                sent_at=item.received_at,
+            )
+        )
+        kind, detail = (
+            (EventKind.CREATED, f"email {item.source}"[:500]) if new else (EventKind.REPLY, sender[:255])
+        )
+        events.append(
+            RequestEvent(request=item.request, kind=kind, detail=detail, at=item.received_at if new else now)
+        )
+        outcome = Outcome.CREATED if new else Outcome.REPLY
+        receipts.append(
+            MailReceipt(
+                dedup_key=item.key,
+                message_id=p.message_id[:255],
+                sender_email=p.from_email[:254],
+                received_at=item.received_at,
+                source=item.source[:500],
+                outcome=outcome,
+                request=item.request,
+            )
+        )
+        results[item.index] = IntakeResult(str(outcome), item.request.reference, None)
+    Message.objects.bulk_create(messages)
+    attachments = []
+    for item, message in zip(accepted, messages, strict=True):
+        for parsed_file in item.parsed.attachments:
+            attachment = Attachment(
+                message=message,
+                original_name=parsed_file.filename[:255],
+                content_type=parsed_file.content_type[:127],
+                size=len(parsed_file.data),
+                inline=parsed_file.inline,
+            )
+            attachment.file.save(
+                _storage_name(parsed_file.filename), ContentFile(parsed_file.data), save=False
+            )
+            attachments.append(attachment)
+    Attachment.objects.bulk_create(attachments)
+    RequestEvent.objects.bulk_create(events)
+    MailReceipt.objects.bulk_create(receipts)
+    for item in normal:
+        if item.duplicate_of is not None:
+            first = results[item.duplicate_of]
+            results[item.index] = IntakeResult("duplicate", first.detail, None)
+    for item in accepted:
+        results[item.index] = IntakeResult(
+            results[item.index].outcome, item.request.reference, item.request.pk
+        )
+    if intake.acknowledge and requests:
+        from requests_box.tasks import send_acknowledgements
+
+        send_acknowledgements.enqueue([r.pk for r in requests if r.sender_email])
+    return results
+
+
+def _ignore_noise(noise: list[_Item], known: dict, results: list) -> None:
+    """Automatic mail of the batch: kept whole and listed in bulk, never answered."""
+    from requests_box.intake.intake import IntakeResult
+
+    ignored, receipts, seen = [], [], set()
+    for item in noise:
+        if item.key in known or item.key in seen:
+            reference, request_id, outcome = known.get(item.key, (None, None, Outcome.IGNORED))
+            results[item.index] = IntakeResult("duplicate", reference or f"({outcome})", request_id)
+            continue
+        seen.add(item.key)
+        p = item.parsed
+        entry = IgnoredMessage(
+            reason=p.noise_reason[:40],
+            source=item.source[:500],
+            message_id=p.message_id[:255],
+            sender=p.from_email[:255],
+            subject=p.subject[:255],
+        )
+        entry.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(item.raw), save=False)
+        ignored.append(entry)
+        receipts.append(
+            MailReceipt(
+                dedup_key=item.key,
+                message_id=p.message_id[:255],
+                sender_email=p.from_email[:254],
+                received_at=item.received_at,
+                source=item.source[:500],
+                outcome=Outcome.IGNORED,
+            )
+        )
+        results[item.index] = IntakeResult("ignored", p.noise_reason)
+    IgnoredMessage.objects.bulk_create(ignored)
+    MailReceipt.objects.bulk_create(receipts)
+
+
+def _allocate(new_items: list[_Item]) -> dict[int, str]:
+    by_year: dict[int, list[_Item]] = {}
+    for item in new_items:
+        by_year.setdefault(item.received_at.astimezone(dt.UTC).year, []).append(item)
+    allocated = {}
+    for year, group in by_year.items():
+        ReferenceCounter.objects.get_or_create(year=year)
+        ReferenceCounter.objects.filter(year=year).update(last=F("last") + len(group))
+        last = ReferenceCounter.objects.filter(year=year).values_list("last", flat=True).get()
+        for offset, item in enumerate(group):
+            allocated[item.index] = f"REQ-{year}-{last - len(group) + offset + 1:06d}"
+    return allocated
+
+
+def contacts_by_email(addresses: set[str]) -> dict[str, Contact]:
+    found = {c.email: c for c in Contact.objects.filter(email__in=addresses)}
+    return {address: found.get(address) for address in addresses}

@@ -1,0 +1,334 @@
+"""The functional mailbox: client requests, their messages and history, and what intake set aside."""
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    WEB = "web", _("Web form")
+    TELEPHONE = "telephone", _("Telephone")
+    RENDEZ_VOUS = "rendez_vous", _("Meeting")
+    INTRANET = "intranet", _("Intranet")
+    COURRIER = "courrier", _("Letter")
+
+
+# The channels a relationship manager records by hand after a contact outside the portal.
+MANUAL_CHANNELS = (Channel.TELEPHONE, Channel.RENDEZ_VOUS, Channel.COURRIER, Channel.INTRANET)
+
+
+class Kind(models.TextChoices):
+    SIMPLE = "simple", _("Simple")
+    COMPLEXE = "complexe", _("Complex")
+    PROJET = "projet", _("Project")
+    RECLAMATION = "reclamation", _("Complaint")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    QUALIFIED = "qualified", _("Qualified")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING_CLIENT = "waiting_client", _("Waiting for the client")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+
+
+class ResponseType(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    RENDEZ_VOUS = "rendez_vous", _("Meeting")
+    TELEPHONE = "telephone", _("Telephone")
+    VISITE = "visite", _("Visit")
+    LIVRAISON = "livraison", _("Delivered change")
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number handed out for a year; one row per year, incremented atomically."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+    @classmethod
+    def next_reference(cls, year: int) -> str:
+        """Allocate REQ-YYYY-NNNNNN. Must run inside a transaction: the UPDATE locks the row until commit."""
+        assert transaction.get_connection().in_atomic_block, "allocate references inside a transaction"  # noqa: S101
+        table = connection.ops.quote_name(cls._meta.db_table)
+        sql = f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"  # noqa: S608
+        with connection.cursor() as cursor:
+            # UPDATE … RETURNING (SQLite >= 3.35, PostgreSQL): increment and read in one locked statement.
+            cursor.execute(sql, [year])
+            row = cursor.fetchone()
+            if row is None:  # first request of the year: create the row (get_or_create survives a race)
+                cls.objects.get_or_create(year=year)
+                cursor.execute(sql, [year])
+                row = cursor.fetchone()
+        return f"REQ-{year}-{row[0]:06d}"
+
+
+class Request(models.Model):
+    """A client request, whatever channel it came through, with its deadline and status."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.EMAIL)
+    contact = models.ForeignKey(
+        "directory.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+        verbose_name=_("contact"),
+    )
+    # Empty while the sender is unknown: the relationship manager links it (and the indicators follow).
+    entity = models.ForeignKey(
+        "directory.Entity",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("entity"),
+    )
+    sender_email = models.EmailField(_("sender's e-mail"), blank=True)
+    sender_name = models.CharField(_("sender's name"), max_length=200, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submitted_requests",
+        verbose_name=_("submitted by"),
+        help_text=_("The portal user who filled the web form, or the relationship manager who typed it."),
+    )
+    service = models.ForeignKey(
+        "catalogue.ServicePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+        verbose_name=_("service"),
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.SIMPLE)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    important = models.BooleanField(_("important"), default=False)
+    requested_deadline = models.DateField(_("deadline asked by the client"), null=True, blank=True)
+    deadline = models.DateTimeField(_("answer deadline"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+        verbose_name=_("assignee"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    response_type = models.CharField(
+        _("type of answer"), max_length=20, choices=ResponseType.choices, blank=True
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        indexes = [
+            models.Index(fields=["received_at"]),
+            # The indicators select requests resolved in a period (processing times, response types).
+            models.Index(fields=["resolved_at", "kind"]),
+            models.Index(fields=["entity", "received_at"]),
+            models.Index(fields=["service", "received_at"]),
+            models.Index(fields=["status"]),
+            models.Index(fields=["kind", "received_at"]),
+            models.Index(fields=["sender_email"]),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("requests_box:request_detail", args=[self.reference])
+
+    @property
+    def sender_unknown(self) -> bool:
+        return self.entity_id is None
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", _("From the client")
+    OUTBOUND = "outbound", _("To the client")
+    NOTE = "note", _("Internal note")
+
+
+class Message(models.Model):
+    """One message of a request: the client's mail or form, our answers, internal notes."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.INBOUND)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
+    sender = models.CharField(_("from"), max_length=255, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    headers = models.TextField(_("headers"), blank=True)
+    text = models.TextField(_("text"), blank=True)
+    # Sanitised with nh3 at intake; never the raw HTML of the mail.
+    safe_html = models.TextField(_("HTML (sanitised)"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self):
+        return self.subject or self.get_direction_display()
+
+
+def attachment_path(instance, filename: str) -> str:
+    now = timezone.now()
+    return f"requests/attachments/{now:%Y/%m}/{filename}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=127)
+    size = models.PositiveBigIntegerField(_("size"))
+    inline = models.BooleanField(_("inline image"), default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Request created")
+    REPLY = "reply", _("Message added")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledgement sent")
+    LINKED = "linked", _("Sender linked to a contact")
+    RELEASED = "released", _("Released from quarantine")
+
+
+class RequestEvent(models.Model):
+    """The history of a request: who did what, when."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("history event")
+        verbose_name_plural = _("history events")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class Outcome(models.TextChoices):
+    CREATED = "created", _("created")
+    REPLY = "reply", _("reply")
+    IGNORED = "ignored", _("ignored")
+    QUARANTINED = "quarantined", _("quarantined")
+
+
+class MailReceipt(models.Model):
+    """Every mail taken in, once: the unique key makes a second intake of the same mail a duplicate."""
+
+    # sha256 of the normalised Message-ID, or of the raw bytes when the mail has none.
+    dedup_key = models.CharField(max_length=64, unique=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    sender_email = models.CharField(max_length=254, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=500, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    request = models.ForeignKey(Request, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["sender_email", "received_at"])]
+
+    def __str__(self):
+        return f"{self.source} {self.outcome}"
+
+
+def raw_mail_path(instance, filename: str) -> str:
+    now = timezone.now()
+    return f"requests/raw/{now:%Y/%m}/{filename}"
+
+
+class QuarantineStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RELEASED = "released", _("Released into a request")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class QuarantinedMessage(models.Model):
+    """A mail that could not become a request by itself, kept whole (raw bytes) with the reason."""
+
+    raw = models.FileField(upload_to=raw_mail_path, max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    reason = models.CharField(_("reason"), max_length=255)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    sender = models.CharField(_("from"), max_length=255, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=20, choices=QuarantineStatus.choices, default=QuarantineStatus.PENDING
+    )
+    discard_reason = models.TextField(_("reason for discarding"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    request = models.ForeignKey(Request, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("quarantined message")
+        verbose_name_plural = _("quarantined messages")
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self):
+        return self.subject or self.reason
+
+
+class IgnoredMessage(models.Model):
+    """An automatic mail (auto-reply, bounce, list, loop): kept and listed; never a request nor answered."""
+
+    raw = models.FileField(upload_to=raw_mail_path, max_length=255)
+    reason = models.CharField(_("reason"), max_length=40)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    sender = models.CharField(_("from"), max_length=255, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("ignored message")
+        verbose_name_plural = _("ignored messages")
+        indexes = [models.Index(fields=["received_at"])]
+
+    def __str__(self):
+        return self.subject or self.reason

@@ -1,0 +1,93 @@
+"""Reads of the functional mailbox, with the visibility rule in one place."""
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from directory.roles import RELATIONSHIP_MANAGERS, has_role
+from directory.selectors import contact_for_user
+from requests_box.models import (
+    Direction,
+    IgnoredMessage,
+    Message,
+    QuarantinedMessage,
+    QuarantineStatus,
+    Request,
+)
+
+
+def can_manage_mailbox(user) -> bool:
+    return has_role(user, RELATIONSHIP_MANAGERS)
+
+
+def requests_visible_to(user) -> QuerySet[Request]:
+    """Relationship managers see every request; a business user their own; a correspondent their
+    directorate's. Nobody else's."""
+    base = Request.objects.select_related("service", "entity__directorate", "contact")
+    if not getattr(user, "is_authenticated", False):
+        return base.none()
+    if can_manage_mailbox(user):
+        return base
+    rule = Q(submitted_by=user) | Q(contact__user=user)
+    contact = contact_for_user(user)
+    if contact is not None:
+        rule |= Q(contact=contact)
+        if contact.is_correspondent:
+            rule |= Q(entity__directorate_id=contact.entity.directorate_id)
+    return base.filter(rule)
+
+
+def access_request(user, reference: str) -> Request:
+    """The request if the user may see it; 404 otherwise (its existence is not revealed)."""
+    request = requests_visible_to(user).filter(reference=reference).first()
+    if request is None:
+        raise Http404
+    return request
+
+
+def messages_of(request: Request, *, include_notes: bool = False) -> QuerySet[Message]:
+    messages = request.messages.prefetch_related("attachments")
+    if not include_notes:
+        messages = messages.exclude(direction=Direction.NOTE)
+    return messages.order_by("sent_at", "pk")
+
+
+def events_of(request: Request):
+    return request.events.select_related("actor").order_by("at", "pk")
+
+
+def web_requests_since(user, since: dt.datetime) -> int:
+    return Request.objects.filter(submitted_by=user, channel="web", created__gte=since).count()
+
+
+def recent_web_requests(user) -> int:
+    return web_requests_since(user, timezone.now() - dt.timedelta(hours=1))
+
+
+def unknown_sender_requests() -> QuerySet[Request]:
+    return Request.objects.filter(entity__isnull=True).select_related("service").order_by("-received_at")
+
+
+def pending_quarantine() -> QuerySet[QuarantinedMessage]:
+    return QuarantinedMessage.objects.filter(status=QuarantineStatus.PENDING)
+
+
+def quarantined_messages() -> QuerySet[QuarantinedMessage]:
+    return QuarantinedMessage.objects.select_related("request", "handled_by")
+
+
+def ignored_messages() -> QuerySet[IgnoredMessage]:
+    return IgnoredMessage.objects.all()
+
+
+def mailbox_counts() -> dict[str, int]:
+    counts = Request.objects.aggregate(
+        total=Count("pk"),
+        unknown=Count("pk", filter=Q(entity__isnull=True)),
+        new=Count("pk", filter=Q(status="new")),
+    )
+    counts["quarantine"] = pending_quarantine().count()
+    counts["ignored"] = IgnoredMessage.objects.count()
+    return counts

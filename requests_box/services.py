@@ -1,0 +1,296 @@
+"""State changes of the functional mailbox: one function per change, called by views, intake, tasks, tests."""
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from directory.models import Contact
+from requests_box.deadlines import compute_deadline, initial_deadline
+from requests_box.models import (
+    Attachment,
+    Channel,
+    Direction,
+    EventKind,
+    IgnoredMessage,
+    Message,
+    QuarantinedMessage,
+    QuarantineStatus,
+    ReferenceCounter,
+    Request,
+    RequestEvent,
+)
+
+
+@dataclass
+class NewFile:
+    """A file to attach: bytes from a mail or an uploaded file from a form."""
+
+    name: str
+    content_type: str
+    content: bytes | File
+    inline: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.content) if isinstance(self.content, bytes) else self.content.size
+
+
+def _storage_name(original: str) -> str:
+    cleaned = get_valid_filename(re.sub(r"[\\/]", "_", original))[-80:] or "fichier"
+    return f"{uuid.uuid4().hex[:12]}_{cleaned}"
+
+
+def find_contact(email_address: str) -> Contact | None:
+    if not email_address:
+        return None
+    return Contact.objects.select_related("entity").filter(email=email_address.strip().lower()).first()
+
+
+def store_attachments(message: Message, files: Iterable[NewFile]) -> list[Attachment]:
+    stored = []
+    for new_file in files:
+        content = new_file.content
+        attachment = Attachment(
+            message=message,
+            original_name=new_file.name[:255],
+            content_type=(new_file.content_type or "application/octet-stream")[:127],
+            size=new_file.size,
+            inline=new_file.inline,
+        )
+        name = _storage_name(new_file.name)
+        attachment.file.save(
+            name, ContentFile(content) if isinstance(content, bytes) else content, save=False
+        )
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+def record_event(request: Request, kind: str, *, actor=None, detail: str = "", at=None) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=request, kind=kind, actor=actor, detail=detail, at=at or timezone.now()
+    )
+
+
+@transaction.atomic
+def create_request(
+    *,
+    channel: str,
+    subject: str,
+    text: str,
+    sender_email: str = "",
+    sender_name: str = "",
+    contact: Contact | None = None,
+    service=None,
+    submitted_by=None,
+    received_at: dt.datetime | None = None,
+    requested_deadline: dt.date | None = None,
+    urgent: bool = False,
+    important: bool = False,
+    message_id: str = "",
+    headers: str = "",
+    safe_html: str = "",
+    files: Iterable[NewFile] = (),
+    acknowledge: bool = True,
+    event_detail: str = "",
+) -> Request:
+    """Take in a new request from any channel: reference, deadline, first message, history, receipt."""
+    received_at = received_at or timezone.now()
+    sender_email = sender_email.strip().lower()
+    if contact is None and sender_email:
+        contact = find_contact(sender_email)
+    if contact is not None and not sender_email:
+        sender_email = contact.email
+    request = Request(
+        reference=ReferenceCounter.next_reference(received_at.astimezone(dt.UTC).year),
+        received_at=received_at,
+        channel=channel,
+        contact=contact,
+        entity_id=contact.entity_id if contact else None,
+        sender_email=sender_email,
+        sender_name=(sender_name or (contact.full_name if contact else ""))[:200],
+        submitted_by=submitted_by,
+        service=service,
+        subject=(subject.strip() or _("(no subject)"))[:255],
+        urgent=urgent,
+        important=important,
+        requested_deadline=requested_deadline,
+        deadline=compute_deadline(
+            urgent=urgent, important=important, requested=requested_deadline, received_at=received_at
+        )
+        if urgent or important
+        else initial_deadline(requested=requested_deadline, received_at=received_at),
+    )
+    request.save(force_insert=True)
+    message = Message.objects.create(
+        request=request,
+        direction=Direction.INBOUND,
+        channel=channel,
+        message_id=message_id[:255],
+        sender=(f"{sender_name} <{sender_email}>" if sender_name else sender_email)[:255],
+        subject=request.subject,
+        headers=headers,
+        text=text,
+        safe_html=safe_html,
+        author=submitted_by,
+        sent_at=received_at,
+    )
+    store_attachments(message, files)
+    record_event(
+        request, EventKind.CREATED, actor=submitted_by, detail=event_detail or channel, at=received_at
+    )
+    if acknowledge and request.sender_email:
+        from requests_box.tasks import send_acknowledgement
+
+        # Enqueued in the same transaction: with the database backend the ack exists iff the request does.
+        send_acknowledgement.enqueue(request.pk)
+    return request
+
+
+@transaction.atomic
+def add_inbound_message(
+    *,
+    request: Request,
+    channel: str,
+    text: str,
+    sender: str = "",
+    subject: str = "",
+    message_id: str = "",
+    headers: str = "",
+    safe_html: str = "",
+    files: Iterable[NewFile] = (),
+    sent_at: dt.datetime | None = None,
+    author=None,
+) -> Message:
+    """A client's follow-up (a reply by mail, a message from the portal) joins its request."""
+    message = Message.objects.create(
+        request=request,
+        direction=Direction.INBOUND,
+        channel=channel,
+        message_id=message_id[:255],
+        sender=sender[:255],
+        subject=subject[:255],
+        headers=headers,
+        text=text,
+        safe_html=safe_html,
+        author=author,
+        sent_at=sent_at or timezone.now(),
+    )
+    store_attachments(message, files)
+    record_event(request, EventKind.REPLY, actor=author, detail=sender[:255])
+    return message
+
+
+def _raw_file(raw: bytes, suffix: str = ".eml") -> ContentFile:
+    return ContentFile(raw, name=f"{uuid.uuid4().hex}{suffix}")
+
+
+def quarantine_mail(
+    *, raw: bytes, reason: str, source: str = "", sender: str = "", subject: str = ""
+) -> QuarantinedMessage:
+    """Keep a mail that cannot become a request by itself, whole, for the relationship manager."""
+    item = QuarantinedMessage(
+        size=len(raw), reason=reason[:255], source=source[:500], sender=sender[:255], subject=subject[:255]
+    )
+    item.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(raw), save=False)
+    item.save()
+    return item
+
+
+def ignore_mail(
+    *, raw: bytes, reason: str, source: str = "", message_id: str = "", sender: str = "", subject: str = ""
+) -> IgnoredMessage:
+    """Keep an automatic mail (auto-reply, bounce, list) where it can be listed; nothing answers it."""
+    item = IgnoredMessage(
+        reason=reason[:40],
+        source=source[:500],
+        message_id=message_id[:255],
+        sender=sender[:255],
+        subject=subject[:255],
+    )
+    item.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(raw), save=False)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def release_quarantined(
+    *, item: QuarantinedMessage, actor, sender_email: str = "", subject: str = ""
+) -> Request:
+    """Turn a quarantined mail into a request by hand; the raw mail becomes its attachment."""
+    if item.status != QuarantineStatus.PENDING:
+        raise ValidationError(_("This message has already been handled."))
+    from requests_box.intake.parse import parse_message
+
+    with item.raw.open("rb") as handle:
+        raw = handle.read()
+    text, parsed_sender, parsed_subject = "", "", item.subject
+    try:
+        if len(raw) <= settings.MAILBOX_MAX_MESSAGE_BYTES:
+            parsed = parse_message(raw)
+            text, parsed_sender, parsed_subject = parsed.text, parsed.from_email, parsed.subject
+    except Exception:  # noqa: S110 - unparseable: the raw mail is attached whole anyway
+        pass
+    request = create_request(
+        channel=Channel.EMAIL,
+        subject=subject or parsed_subject or item.subject,
+        text=text
+        or _("Released from quarantine ({reason}). The original mail is attached.").format(
+            reason=item.reason
+        ),
+        sender_email=sender_email or parsed_sender,
+        submitted_by=actor,
+        received_at=item.received_at,
+        files=[NewFile("message-original.eml", "message/rfc822", raw)],
+        event_detail=_("released from quarantine"),
+    )
+    record_event(request, EventKind.RELEASED, actor=actor, detail=item.reason)
+    item.status = QuarantineStatus.RELEASED
+    item.request = request
+    item.handled_by = actor
+    item.handled_at = timezone.now()
+    item.save(update_fields=["status", "request", "handled_by", "handled_at"])
+    return request
+
+
+def discard_quarantined(*, item: QuarantinedMessage, actor, reason: str) -> QuarantinedMessage:
+    if item.status != QuarantineStatus.PENDING:
+        raise ValidationError(_("This message has already been handled."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the message is discarded."))
+    item.status = QuarantineStatus.DISCARDED
+    item.discard_reason = reason.strip()
+    item.handled_by = actor
+    item.handled_at = timezone.now()
+    item.save(update_fields=["status", "discard_reason", "handled_by", "handled_at"])
+    return item
+
+
+@transaction.atomic
+def link_sender(*, request: Request, contact: Contact, actor) -> int:
+    """Link an unknown sender to a contact: this request and every other one from the same address.
+
+    Indicators group requests by entity, so they follow at once. Returns the number of requests linked.
+    """
+    targets = Request.objects.filter(entity__isnull=True)
+    if request.sender_email:
+        targets = targets.filter(sender_email=request.sender_email) | targets.filter(pk=request.pk)
+    else:
+        targets = targets.filter(pk=request.pk)
+    linked = list(targets.select_for_update())
+    for each in linked:
+        each.contact = contact
+        each.entity_id = contact.entity_id
+        each.save(update_fields=["contact", "entity", "updated"])
+        record_event(each, EventKind.LINKED, actor=actor, detail=f"{contact.full_name} <{contact.email}>")
+    return len(linked)

@@ -1,0 +1,55 @@
+"""Background work of the mailbox: a few lines each, loading by id and calling the domain function."""
+
+import datetime as dt
+import logging
+
+from django.utils import timezone
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def send_acknowledgement(request_id: int) -> bool:
+    from requests_box.acknowledgement import send_acknowledgement as send
+    from requests_box.models import Request
+
+    request = Request.objects.filter(pk=request_id).first()
+    return request is not None and send(request) is not None
+
+
+@task()
+def send_acknowledgements(request_ids: list[int]) -> int:
+    """Acknowledge the requests of one intake batch; one failure does not stop the others."""
+    from requests_box.acknowledgement import send_acknowledgement as send
+    from requests_box.models import Request
+
+    sent = 0
+    for request in Request.objects.filter(pk__in=request_ids).order_by("pk"):
+        try:
+            sent += send(request) is not None
+        except Exception:
+            logger.exception("Acknowledgement of %s failed", request.reference)
+    return sent
+
+
+@task()
+def poll_mailbox(every: int | None = None) -> dict[str, int]:
+    """Poll the shared mailbox once; with `every`, enqueue the next poll (no periodic scheduler on 3.11)."""
+    from requests_box.intake.imap import poll_once
+
+    try:
+        summary = poll_once()
+    finally:
+        if every:
+            schedule_poll(every)
+    return summary.counts()
+
+
+def schedule_poll(every: int):
+    backend = poll_mailbox.get_backend()
+    if not backend.supports_defer:
+        logger.warning("The tasks backend cannot defer: the next mailbox poll is not scheduled.")
+        return None
+    run_after = timezone.now() + dt.timedelta(seconds=every)
+    return poll_mailbox.using(run_after=run_after).enqueue(every=every)
