@@ -19,6 +19,7 @@ from committees.models import (
     Project,
 )
 from directory.models import Contact, Directorate, Segment
+from kpis.models import SurveyAnswer
 
 # How often a contact of each segment should be met, in months ("next contact due").
 FOLLOW_UP_MONTHS = {
@@ -296,6 +297,23 @@ def _project_events(queryset: QuerySet[Project]) -> list[TimelineEvent]:
     return events
 
 
+def _survey_events(queryset) -> list[TimelineEvent]:
+    """Survey answers given by named contacts; anonymous answers never appear (they could be recognised)."""
+    events = []
+    for answer in (
+        queryset.filter(contact__isnull=False)
+        .select_related("survey", "contact")
+        .order_by("-answered_at")[:TIMELINE_LIMIT]
+    ):
+        scores = [
+            f"NPS {answer.nps}" if answer.nps is not None else "",
+            f"CSAT {answer.csat}/5" if answer.csat else "",
+        ]
+        label = " · ".join(part for part in (answer.survey.title, answer.contact.full_name, *scores) if part)
+        events.append(TimelineEvent(timezone.localdate(answer.answered_at), "survey", label, answer.comment))
+    return events
+
+
 def _sorted(events: list[TimelineEvent]) -> list[TimelineEvent]:
     return sorted(events, key=lambda e: (e.day, e.kind), reverse=True)
 
@@ -313,6 +331,7 @@ def contact_timeline(contact: Contact) -> list[TimelineEvent]:
     events += _interaction_events(Interaction.objects.filter(contact=contact).order_by("-date"))
     events += _project_events(Project.objects.filter(entity_id=contact.entity_id).order_by("-created_on"))
     events += request_events(contact=contact)
+    events += _survey_events(SurveyAnswer.objects.filter(contact=contact))
     return _sorted(events)
 
 
@@ -331,6 +350,7 @@ def entity_timeline(entity) -> list[TimelineEvent]:
     events += _interaction_events(Interaction.objects.filter(contact__entity=entity).order_by("-date"))
     events += _project_events(Project.objects.filter(entity=entity).order_by("-created_on"))
     events += request_events(entity=entity)
+    events += _survey_events(SurveyAnswer.objects.filter(entity=entity))
     return _sorted(events)
 
 

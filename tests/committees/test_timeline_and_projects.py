@@ -187,3 +187,39 @@ def test_interactions_are_unique_per_date_kind_and_contact(user_a):
     Interaction.objects.create(date=date(2026, 1, 1), kind="visite", contact=user_a.contact)
     with pytest.raises(IntegrityError), transaction.atomic():
         Interaction.objects.create(date=date(2026, 1, 1), kind="visite", contact=user_a.contact)
+
+
+@pytest.mark.django_db
+def test_timelines_show_named_survey_answers_and_never_anonymous_ones(client, relationship_manager, user_a):
+    from kpis.models import Survey, SurveyAnswer
+
+    contact = user_a.contact
+    survey = Survey.objects.create(code="BARO-2026", title="Baromètre 2026", kind="barometre")
+    answered = datetime(2026, 9, 1, 10, tzinfo=PARIS)
+    SurveyAnswer.objects.create(
+        survey=survey,
+        kind="barometre",
+        contact=contact,
+        entity=contact.entity,
+        answered_at=answered,
+        nps=9,
+        csat=4,
+        comment="Très réactifs",
+    )
+    SurveyAnswer.objects.create(
+        survey=survey,
+        kind="barometre",
+        entity=contact.entity,
+        answered_at=answered,
+        nps=2,
+        comment="Anonyme",
+    )
+    events = [e for e in selectors.contact_timeline(contact) if e.kind == "survey"]
+    assert [(e.day, e.label, e.detail) for e in events] == [
+        (date(2026, 9, 1), "Baromètre 2026 · Alice Martin · NPS 9 · CSAT 4/5", "Très réactifs")
+    ]
+    entity_events = [e for e in selectors.entity_timeline(contact.entity) if e.kind == "survey"]
+    assert len(entity_events) == 1
+    client.force_login(relationship_manager)
+    html = client.get(reverse("committees:contact_timeline", args=[contact.pk])).content.decode()
+    assert "Réponse à une enquête" in html and "Très réactifs" in html and "Anonyme" not in html
