@@ -40,7 +40,9 @@ test: system-deps-test $(VENV)/.installed-test
 	$(PY) manage.py compile_translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest --create-db $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --create-db -m "not browser" $(PYTEST_ARGS)
+	@# Browser journeys run on their own database: live-server tests flush the database they use.
+	$(VENV)/bin/pytest --create-db -m browser $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

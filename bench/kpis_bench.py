@@ -277,7 +277,11 @@ def dashboard() -> float | None:
         response = client.get(url, params)
         assert response.status_code == 200, response.status_code
 
-    return median_time(get)
+    from django.core.cache import cache
+
+    cache.clear()  # the first view computes the indicators (cold); the next ones read them (warm)
+    cold = median_time(get, runs=1)
+    return cold, median_time(get)
 
 
 def main() -> None:
@@ -293,7 +297,7 @@ def main() -> None:
     log(f"kpis --json (quarter): {kpis:.3f} s = {kpis / raw:.1f}x the raw aggregate")
     page = dashboard()
     if page is not None:
-        log(f"dashboard page (quarter): {page:.3f} s")
+        log(f"dashboard page (quarter): first view {page[0]:.3f} s, then {page[1]:.3f} s")
     result = ROOT / "bench" / "results" / "kpis.md"
     if not result.exists():
         result.write_text(
@@ -305,7 +309,8 @@ def main() -> None:
     with result.open("a") as handle:
         handle.write(
             f"| {dt.date.today()} | {args.db} | {count:,} | {raw:.3f} | {kpis:.3f} | {kpis / raw:.1f}x | "
-            f"{'—' if page is None else f'{page:.3f}'} | {platform.machine()}, {os.cpu_count()} cores, "
+            f"{'—' if page is None else f'{page[1]:.3f} (first view {page[0]:.3f})'} | "
+            f"{platform.machine()}, {os.cpu_count()} cores, "
             f"Python {platform.python_version()} | `python bench/kpis_bench.py --db {args.db}` |\n"
         )
     log(f"recorded in {result.relative_to(ROOT)}")

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -29,3 +30,29 @@ def browse(request):
             "cache_key": request.get_full_path(),
         },
     )
+
+
+# --- The catalogue in print (catalogue/printing) -------------------------------------------------
+
+
+@login_required
+def print_document(request, kind: str, code: str = ""):
+    """A printed document of published content: the PDF when ready, else a progress page that polls."""
+    from catalogue.printing import views as print_views
+
+    return print_views.download(request, kind, code)
+
+
+@login_required
+def print_status(request, kind: str):
+    from catalogue.printing import views as print_views
+
+    return print_views.status(request, kind)
+
+
+@login_required
+def print_draft_sheet(request, code: str):
+    """An editor's or product manager's preview of a service's sheet from its latest revision."""
+    from catalogue.printing import views as print_views
+
+    return print_views.draft_sheet(request, code)

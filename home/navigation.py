@@ -55,6 +55,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         frozenset({RELATIONSHIP_MANAGERS}),
         _("Quarantine, unknown senders, ignored messages and manual entry."),
     ),
+    NavItem(
+        _("Triage"),
+        "requests_box:triage",
+        frozenset({RELATIONSHIP_MANAGERS}),
+        _("Qualify, route and follow the requests and their deadlines."),
+    ),
     # committees: items of the client committees go here
     # kpis: the CIO dashboard (directorate correspondents reach their own card from its URL)
     NavItem(
@@ -62,6 +68,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "kpis:dashboard",
         frozenset({CIO, RELATIONSHIP_MANAGERS}),
         _("Relations-Clients indicators, trends and targets, by directorate."),
+    ),
+    NavItem(
+        _("Surveys"),
+        "kpis:survey_list",
+        frozenset({RELATIONSHIP_MANAGERS}),
+        _("Satisfaction surveys: barometer, after each request, catalogue; NPS and CSAT."),
     ),
     NavItem(
         _("Committees"),

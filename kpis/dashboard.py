@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import ServicePage
@@ -18,7 +17,7 @@ from directory.roles import CIO, RELATIONSHIP_MANAGERS, has_role
 from directory.selectors import contact_for_user
 from kpis.indicators import CLIENT_TYPES, UNKNOWN
 from kpis.models import IndicatorTarget, SurveyAnswer, SurveyKind
-from kpis.periods import PARIS, Period, add_months
+from kpis.periods import Period, add_months
 from requests_box.models import Request
 
 MONTH, QUARTER, YEAR, CUSTOM = "month", "quarter", "year", "custom"
@@ -229,42 +228,37 @@ def chart_months(period: Period) -> list[dt.date]:
     return [add_months(last, offset) for offset in range(-CHART_MONTHS + 1, 1)]
 
 
-def _month_key(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        value = value.astimezone(PARIS) if value.tzinfo else value
-        return value.date().replace(day=1)
-    return value.replace(day=1)
-
-
 def _chart_bounds(period: Period) -> tuple[list[dt.date], Period]:
     months = chart_months(period)
     return months, Period(months[0], add_months(months[-1], 1))
 
 
+def _in_month(month: dt.date, field: str) -> Q:
+    bounds = Period(month, add_months(month, 1))
+    return Q(**{f"{field}__gte": bounds.start_at, f"{field}__lt": bounds.end_at})
+
+
 def requests_by_month(period: Period, directorate_code: str | None = None) -> dict:
-    """Inbound requests per month and client type over the 12 months ending with the period (one query)."""
+    """Inbound requests per month and client type over the 12 months ending with the period (one query).
+
+    One filtered count per month (plain comparisons on the indexed date-time) rather than a truncation
+    to the month in Paris time, which SQLite would compute row by row in Python."""
     months, span = _chart_bounds(period)
     rows = Request.objects.filter(received_at__gte=span.start_at, received_at__lt=span.end_at)
     if directorate_code is not None:
         rows = rows.filter(entity__directorate__code=directorate_code)
-    rows = (
-        rows.annotate(month=TruncMonth("received_at", tzinfo=PARIS))
-        .values("month", "entity__client_type")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    types = CLIENT_TYPES + ([UNKNOWN] if directorate_code is None else [])
-    series = {t: dict.fromkeys(months, 0) for t in types}
-    for row in rows:
-        month = _month_key(row["month"])
-        client_type = row["entity__client_type"] or UNKNOWN
-        if month in series.get(client_type, {}):
-            series[client_type][month] += row["n"]
-    labels = dict(ClientType.choices) | {UNKNOWN: _("unknown")}
-    return {
-        "months": months,
-        "series": [(labels[t], [series[t][m] for m in months]) for t in types],
+    per_month = {
+        f"m{i}": Count("id", filter=_in_month(month, "received_at")) for i, month in enumerate(months)
     }
+    rows = rows.values("entity__client_type").annotate(**per_month).order_by()
+    types = CLIENT_TYPES + ([UNKNOWN] if directorate_code is None else [])
+    series = {t: [0] * len(months) for t in types}
+    for row in rows:
+        client_type = row["entity__client_type"] or UNKNOWN
+        if client_type in series:
+            series[client_type] = [a + row[f"m{i}"] for i, a in enumerate(series[client_type])]
+    labels = dict(ClientType.choices) | {UNKNOWN: _("unknown")}
+    return {"months": months, "series": [(labels[t], series[t]) for t in types]}
 
 
 def nps_by_month(period: Period, directorate_code: str | None = None) -> dict:
@@ -278,27 +272,17 @@ def nps_by_month(period: Period, directorate_code: str | None = None) -> dict:
     )
     if directorate_code is not None:
         rows = rows.filter(entity__directorate__code=directorate_code)
-    rows = (
-        rows.annotate(month=TruncMonth("answered_at", tzinfo=PARIS))
-        .values("month")
-        .annotate(
-            answers=Count("id"),
-            promoters=Count("id", filter=Q(nps__gte=9)),
-            detractors=Count("id", filter=Q(nps__lte=6)),
-        )
-        .order_by()
-    )
-    counts = {}
-    for row in rows:
-        month = _month_key(row["month"])
-        previous = counts.get(month, (0, 0, 0))
-        counts[month] = tuple(
-            a + b
-            for a, b in zip(previous, (row["answers"], row["promoters"], row["detractors"]), strict=True)
-        )
+    measures = {}
+    for i, month in enumerate(months):
+        in_month = _in_month(month, "answered_at")
+        measures[f"answers{i}"] = Count("id", filter=in_month)
+        measures[f"promoters{i}"] = Count("id", filter=in_month & Q(nps__gte=9))
+        measures[f"detractors{i}"] = Count("id", filter=in_month & Q(nps__lte=6))
+    totals = rows.aggregate(**measures)
     points = []
-    for month in months:
-        answers, promoters, detractors = counts.get(month, (0, 0, 0))
+    for i, month in enumerate(months):
+        answers = totals[f"answers{i}"] or 0
+        promoters, detractors = totals[f"promoters{i}"] or 0, totals[f"detractors{i}"] or 0
         value = None if not answers else round((promoters - detractors) * 100 / answers, 2)
         points.append((month, value, answers))
     return {"points": points}

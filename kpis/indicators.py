@@ -8,12 +8,12 @@ import datetime as dt
 from collections import defaultdict
 from math import ceil, floor
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q, Window
 from django.db.models.functions import Ceil, Floor, RowNumber, TruncMonth
 
 from catalogue.models import ServicePage
 from committees.models import Interaction, Project
-from directory.models import ClientType, Directorate
+from directory.models import ClientType, Directorate, Entity
 from kpis import coverage
 from kpis.models import SurveyAnswer, SurveyKind
 from kpis.periods import Period
@@ -140,38 +140,69 @@ def _request_counts(period: Period) -> dict[str, dict]:
 
 def _processing_hours(period: Period) -> dict[tuple[str, str], tuple[float | None, float | None]]:
     """Median and 90th percentile of (resolved_at - received_at) in hours, per kind, for the company and
-    per directorate. Window functions rank the durations in the database; only the few rows that the
-    interpolation needs (at most 4 per partition) come back."""
-    resolved = Request.objects.filter(_in(period, "resolved_at"), resolved_at__gte=F("received_at"))
-    duration = ExpressionWrapper(F("resolved_at") - F("received_at"), output_field=DurationField())
+    per directorate. One query ranks the durations twice in the database (window functions partitioned
+    by kind, and by directorate and kind); only the rows that the interpolation needs (at most 4 per
+    partition) come back."""
+    duration = SecondsBetween("received_at", "resolved_at")
+    order = [duration.asc(), F("id").asc()]
+    partitions = {"company": [F("kind")], "directorate": [F(DIRECTORATE), F("kind")]}
+    windows = {}
+    for name, partition in partitions.items():
+        windows[f"{name}_rank"] = Window(RowNumber(), partition_by=partition, order_by=order)
+        windows[f"{name}_size"] = Window(Count("id"), partition_by=partition)
+    wanted = Q()
+    for name in partitions:
+        for fraction in (0.5, 0.9):
+            position = (F(f"{name}_size") - 1) * fraction
+            wanted |= Q(**{f"{name}_rank": Floor(position) + 1}) | Q(**{f"{name}_rank": Ceil(position) + 1})
+    rows = (
+        Request.objects.filter(_in(period, "resolved_at"), resolved_at__gte=F("received_at"))
+        .annotate(duration=duration, **windows)
+        .filter(wanted)
+        .values(DIRECTORATE, "kind", "duration", *windows)
+    )
     values: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
     sizes: dict[tuple[str, str], int] = {}
-    for partition in ([F("kind")], [F(DIRECTORATE), F("kind")]):
-        by_directorate = len(partition) == 2
-        rows = resolved.filter(entity__isnull=False) if by_directorate else resolved
-        rows = rows.annotate(
-            duration=duration,
-            rank=Window(RowNumber(), partition_by=partition, order_by=[duration.asc(), F("id").asc()]),
-            size=Window(Count("id"), partition_by=partition),
-        )
-        wanted = Q()
-        for fraction in (0.5, 0.9):
-            position = (F("size") - 1) * fraction
-            wanted |= Q(rank=Floor(position) + 1) | Q(rank=Ceil(position) + 1)
-        for row in rows.filter(wanted).values(DIRECTORATE, "kind", "rank", "size", "duration"):
-            group = row[DIRECTORATE] if by_directorate else COMPANY
-            values[(group, row["kind"])][row["rank"] - 1] = _hours(row["duration"])
-            sizes[(group, row["kind"])] = row["size"]
+    for row in rows:
+        for name, group in (("company", COMPANY), ("directorate", row[DIRECTORATE])):
+            size, rank = row[f"{name}_size"], row[f"{name}_rank"]
+            if group is None or not _needed(rank - 1, size):
+                continue
+            values[(group, row["kind"])][rank - 1] = _hours(row["duration"])
+            sizes[(group, row["kind"])] = size
     result = {}
     for key, known in values.items():
         result[key] = tuple(round2(_interpolate(known, sizes[key], fraction)) for fraction in (0.5, 0.9))
     return result
 
 
-def _hours(duration) -> float:
-    if isinstance(duration, dt.timedelta):
-        return duration.total_seconds() / 3600
-    return duration / 3_600_000_000  # microseconds, as some backends return raw durations
+def _needed(index: int, size: int) -> bool:
+    """Whether the index-th smallest of `size` values enters the median's or the p90's interpolation."""
+    return any(index in (floor((size - 1) * f), ceil((size - 1) * f)) for f in (0.5, 0.9))
+
+
+class SecondsBetween(Func):
+    """Seconds from the first date-time to the second, as a float, computed natively by the database.
+
+    Django's own date-time subtraction runs a Python function per row on SQLite; this one does not
+    (julianday is exact to the millisecond, far below the hundredth of an hour the indicators show).
+    """
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):
+        start, end = (compiler.compile(expression) for expression in self.get_source_expressions())
+        sql = f"EXTRACT(EPOCH FROM ({end[0]} - {start[0]}))"
+        return sql, (*end[1], *start[1])
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        start, end = (compiler.compile(expression) for expression in self.get_source_expressions())
+        return f"((julianday({end[0]}) - julianday({start[0]})) * 86400.0)", (*end[1], *start[1])
+
+
+def _hours(seconds: float) -> float:
+    return float(seconds) / 3600
 
 
 def _interpolate(known: dict[int, float], size: int, fraction: float) -> float:
@@ -261,17 +292,20 @@ def _entities_with_new_project(period: Period) -> dict[str, int]:
 
 
 def _new_entities_with_request(period: Period) -> dict[str, int]:
+    """Entities whose first request ever was received in the period: one with a request in the period
+    and none before it (two index look-ups per entity, instead of the minimum over every request)."""
+    requests_of = Request.objects.filter(entity=OuterRef("pk"))
     rows = (
-        Request.objects.filter(entity__isnull=False)
-        .values("entity_id", DIRECTORATE)
-        .annotate(first=Min("received_at"))
-        .filter(first__gte=period.start_at, first__lt=period.end_at)
+        Entity.objects.filter(Exists(requests_of.filter(_in(period, "received_at"))))
+        .filter(~Exists(requests_of.filter(received_at__lt=period.start_at)))
+        .values("directorate__code")
+        .annotate(n=Count("id"))
         .order_by()
     )
     result: dict = {}
-    for row in rows:
-        _add(result, COMPANY, 1)
-        _add(result, row[DIRECTORATE], 1)
+    for row in rows:  # an entity belongs to one directorate
+        _add(result, COMPANY, row["n"])
+        _add(result, row["directorate__code"], row["n"])
     return result
 
 

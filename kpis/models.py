@@ -43,15 +43,72 @@ class SurveyKind(models.TextChoices):
     CATALOGUE = "catalogue", _("Catalogue and communication")
 
 
+DEFAULT_NPS_QUESTION = _("Would you recommend the DSI to a colleague?")
+DEFAULT_CSAT_QUESTION = _("Overall, how satisfied are you?")
+DEFAULT_COMMENT_QUESTION = _("Anything you would like to tell us?")
+
+
 class Survey(models.Model):
-    """A satisfaction survey: the annual barometer, the post-request survey, or the catalogue survey."""
+    """A satisfaction survey: the annual barometer, the post-request survey, or the catalogue survey.
+
+    Imported surveys (IMPORT.md) only have the first six fields; the others have defaults, so an
+    imported survey is a plain NPS + CSAT + comment survey sent to nobody.
+    """
 
     code = models.CharField(_("code"), max_length=64, unique=True)
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=SurveyKind.choices)
-    anonymous = models.BooleanField(_("anonymous"), default=False)
+    anonymous = models.BooleanField(
+        _("anonymous"),
+        default=False,
+        help_text=_("Anonymous answers keep only the entity and directorate, never the person."),
+    )
     opens_on = models.DateField(_("opens on"), null=True, blank=True)
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    introduction = models.TextField(_("introduction"), blank=True)
+    # The questions: NPS (0-10), CSAT (1-5), free text, and an optional multiple choice.
+    ask_nps = models.BooleanField(_("ask the recommendation question (NPS)"), default=True)
+    nps_question = models.CharField(
+        _("NPS question"), max_length=255, blank=True, help_text=_("Empty: the standard question.")
+    )
+    ask_csat = models.BooleanField(_("ask the satisfaction question (CSAT)"), default=True)
+    csat_question = models.CharField(
+        _("CSAT question"), max_length=255, blank=True, help_text=_("Empty: the standard question.")
+    )
+    comment_question = models.CharField(
+        _("free-text question"), max_length=255, blank=True, help_text=_("Empty: the standard question.")
+    )
+    choice_question = models.CharField(_("multiple-choice question"), max_length=255, blank=True)
+    choice_options = models.TextField(
+        _("multiple-choice options"), blank=True, help_text=_("One option per line.")
+    )
+    # The audience of a campaign: each criterion that is filled restricts it (empty = everyone).
+    directorates = models.ManyToManyField(
+        "directory.Directorate", blank=True, related_name="+", verbose_name=_("directorates")
+    )
+    entities = models.ManyToManyField(
+        "directory.Entity", blank=True, related_name="+", verbose_name=_("entities")
+    )
+    client_types = models.JSONField(_("client types"), default=list, blank=True)
+    segments = models.JSONField(_("segments"), default=list, blank=True)
+    roles = models.JSONField(_("contact roles"), default=list, blank=True)
+    # Sending rules.
+    reminder_days = models.CharField(
+        _("reminders (days after sending)"),
+        max_length=50,
+        blank=True,
+        default="7,14",
+        help_text=_("Campaigns: days after the invitation when those who have not answered are reminded."),
+    )
+    send_delay_hours = models.PositiveIntegerField(
+        _("delay after closing (hours)"),
+        default=24,
+        help_text=_("After a request: the survey is sent this long after the request is closed."),
+    )
+    contact_cap_days = models.PositiveIntegerField(
+        _("at most one survey per contact every (days)"), default=30
+    )
+    link_valid_days = models.PositiveIntegerField(_("links valid for (days)"), default=30)
 
     class Meta:
         verbose_name = _("survey")
@@ -60,6 +117,36 @@ class Survey(models.Model):
 
     def __str__(self):
         return self.title
+
+    # The standard questions are translated when shown, in the language of whoever reads them.
+    @property
+    def nps_label(self) -> str:
+        return self.nps_question or str(DEFAULT_NPS_QUESTION)
+
+    @property
+    def csat_label(self) -> str:
+        return self.csat_question or str(DEFAULT_CSAT_QUESTION)
+
+    @property
+    def comment_label(self) -> str:
+        return self.comment_question or str(DEFAULT_COMMENT_QUESTION)
+
+    @property
+    def options(self) -> list[str]:
+        return [line.strip() for line in self.choice_options.splitlines() if line.strip()]
+
+    @property
+    def reminder_schedule(self) -> list[int]:
+        """ "7,14" -> [7, 14]; anything that is not a positive number is ignored."""
+        days = {
+            int(part) for part in self.reminder_days.replace(";", ",").split(",") if part.strip().isdigit()
+        }
+        return sorted(day for day in days if day > 0)
+
+    def is_open_on(self, day) -> bool:
+        return (self.opens_on is None or self.opens_on <= day) and (
+            self.closes_on is None or day <= self.closes_on
+        )
 
 
 class SurveyAnswer(models.Model):
@@ -80,6 +167,15 @@ class SurveyAnswer(models.Model):
     nps = models.PositiveSmallIntegerField(_("recommendation (0–10)"), null=True, blank=True)
     csat = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    choices = models.JSONField(_("options chosen"), default=list, blank=True)
+    # Named post-request answers only: the request the answer is about (never kept when anonymous).
+    request = models.ForeignKey(
+        "requests_box.Request",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="survey_answers",
+    )
 
     class Meta:
         verbose_name = _("survey answer")
@@ -135,3 +231,108 @@ class IndicatorTarget(models.Model):
         if self.direction == TargetDirection.LOWER:
             return value <= float(self.value)
         return value >= float(self.value)
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Scheduled")
+    SENT = "sent", _("Sent")
+    ANSWERED = "answered", _("Answered")
+    CANCELLED = "cancelled", _("Cancelled")
+    SKIPPED = "skipped", _("Not sent")
+
+
+class SurveyInvitation(models.Model):
+    """One person's one-time link to a survey: its token, when it is due, sent, reminded and answered.
+
+    The answer of an anonymous survey has no link back here: the invitation only records that it was
+    used (not when), so that reminders skip the people who answered.
+    """
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("survey")
+    )
+    contact = models.ForeignKey(
+        "directory.Contact",
+        on_delete=models.CASCADE,
+        related_name="survey_invitations",
+        verbose_name=_("contact"),
+    )
+    # Kept for the response rate by directorate and client type.
+    entity = models.ForeignKey(
+        "directory.Entity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    request = models.ForeignKey(
+        "requests_box.Request",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="survey_invitations",
+        verbose_name=_("request"),
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    status_reason = models.CharField(_("reason"), max_length=100, blank=True)
+    due_at = models.DateTimeField(_("due at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        ordering = ["-due_at"]
+        constraints = [
+            # A campaign invites each person once; post-request invitations are one per request.
+            models.UniqueConstraint(
+                fields=["survey", "contact"],
+                condition=Q(request__isnull=True),
+                name="kpis_invitation_campaign_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["contact", "sent_at"]),
+            models.Index(fields=["survey", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.survey} · {self.contact} ({self.get_status_display()})"
+
+
+class SurveyFollowUp(models.Model):
+    """A task for the relationship manager after a low score: call the client back and check satisfaction."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="follow_ups")
+    answer = models.OneToOneField(
+        SurveyAnswer, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_up"
+    )
+    # Empty for an anonymous survey: only the entity is known.
+    contact = models.ForeignKey(
+        "directory.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entity = models.ForeignKey(
+        "directory.Entity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    request = models.ForeignKey(
+        "requests_box.Request", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    created = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("survey follow-up")
+        verbose_name_plural = _("survey follow-ups")
+        ordering = ["done_at", "due_on", "pk"]
+        indexes = [models.Index(fields=["done_at", "due_on"])]
+
+    def __str__(self):
+        return f"{self.reason} ({self.due_on})"

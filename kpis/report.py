@@ -3,9 +3,9 @@
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
-from kpis import charts, dashboard
+from kpis import charts, dashboard, freshness
 from kpis.dashboard import PeriodChoice, Scope
-from kpis.indicators import compute_indicators
+from kpis.freshness import indicators as compute_indicators
 
 
 def _month_label(month) -> str:
@@ -17,7 +17,7 @@ def _cell(value) -> str:
 
 
 def requests_chart(period, code: str | None) -> dict:
-    data = dashboard.requests_by_month(period, code)
+    data = freshness.remember("requests-by-month", period, dashboard.requests_by_month, code)
     labels = [_month_label(m) for m in data["months"]]
     title = _("Inbound requests per month by client type")
     return {
@@ -37,7 +37,7 @@ def requests_chart(period, code: str | None) -> dict:
 
 
 def nps_chart(period, code: str | None) -> dict:
-    points = dashboard.nps_by_month(period, code)["points"]
+    points = freshness.remember("nps-by-month", period, dashboard.nps_by_month, code)["points"]
     labels = [_month_label(month) for month, _value, _n in points]
     title = _("NPS per month (barometer and after-request surveys)")
     return {

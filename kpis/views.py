@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from directory.models import Directorate
 from kpis import dashboard, exports, targets
 from kpis.forms import PeriodForm, TargetForm
-from kpis.indicators import compute_indicators
+from kpis.freshness import indicators as compute_indicators
 from kpis.report import build_report
 
 PER_PAGE = 50

@@ -1,11 +1,14 @@
 """Back-office screens of the indicators' inputs."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.widgets import AdminPageChooser
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from kpis.models import Subscription
+from directory.models import ClientType, ContactRole, Segment
+from kpis.models import Subscription, Survey
 
 
 class SubscriptionViewSet(SnippetViewSet):
@@ -27,3 +30,87 @@ class SubscriptionViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return Subscription.objects.select_related("service", "entity__directorate")
+
+
+class SurveyForm(WagtailAdminModelForm):
+    """The audience's client types, segments and roles are lists kept in JSON fields: tick boxes here."""
+
+    client_types = forms.MultipleChoiceField(
+        label=_("client types"),
+        choices=ClientType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    segments = forms.MultipleChoiceField(
+        label=_("segments"), choices=Segment.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("contact roles"),
+        choices=ContactRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", _("The survey must close after it opens."))
+        if not cleaned.get("ask_nps") and not cleaned.get("ask_csat"):
+            self.add_error("ask_csat", _("Ask at least the NPS or the CSAT question."))
+        return cleaned
+
+
+class SurveyViewSet(SnippetViewSet):
+    model = Survey
+    icon = "form"
+    menu_label = _("Surveys")
+    menu_order = 320
+    add_to_admin_menu = True
+    list_display = ["title", "code", "kind", "opens_on", "closes_on", "anonymous"]
+    list_filter = ["kind", "anonymous"]
+    search_fields = ["title", "code"]
+    search_backend_name = None
+    list_per_page = 50
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("title"), FieldPanel("code")]),
+                    FieldRowPanel([FieldPanel("kind"), FieldPanel("anonymous")]),
+                    FieldRowPanel([FieldPanel("opens_on"), FieldPanel("closes_on")]),
+                    FieldPanel("introduction"),
+                ],
+                heading=_("Survey"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("ask_nps"), FieldPanel("nps_question")]),
+                    FieldRowPanel([FieldPanel("ask_csat"), FieldPanel("csat_question")]),
+                    FieldPanel("comment_question"),
+                    FieldPanel("choice_question"),
+                    FieldPanel("choice_options"),
+                ],
+                heading=_("Questions"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("directorates", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("entities"),
+                    FieldPanel("client_types"),
+                    FieldPanel("segments"),
+                    FieldPanel("roles"),
+                ],
+                heading=_("Audience (barometer and catalogue surveys)"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("reminder_days"),
+                    FieldRowPanel([FieldPanel("send_delay_hours"), FieldPanel("contact_cap_days")]),
+                    FieldPanel("link_valid_days"),
+                ],
+                heading=_("Sending"),
+            ),
+        ],
+        base_form_class=SurveyForm,
+    )

@@ -1,5 +1,6 @@
 from wagtail.snippets.models import register_snippet
 
-from kpis.viewsets import SubscriptionViewSet
+from kpis.viewsets import SubscriptionViewSet, SurveyViewSet
 
 register_snippet(SubscriptionViewSet)
+register_snippet(SurveyViewSet)

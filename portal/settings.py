@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "home.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.middleware.FrenchFirstLocaleMiddleware",
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     # An intranet: every page needs a login unless its view says otherwise (survey links, login).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: serves catalogue pages already rendered for this user.
+    "catalogue.middleware.CataloguePageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -148,6 +151,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (home/throttling.py): failures per user name and address, counted in the cache.
+AUTHENTICATION_BACKENDS = [
+    "home.throttling.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+WAGTAILADMIN_USER_LOGIN_FORM = "home.throttling.ThrottledAdminLoginForm"
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)  # per user name from one address
+LOGIN_FAILURE_LIMIT_ANY_ADDRESS = envint("LOGIN_FAILURE_LIMIT_ANY_ADDRESS", 20)
+LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -181,6 +193,13 @@ CACHES = {
     if os.environ.get("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# Catalogue pages rendered once per user and catalogue version (catalogue/middleware.py); 0 disables.
+CATALOGUE_PAGE_CACHE_SECONDS = envint("CATALOGUE_PAGE_CACHE_SECONDS", 300)
+CATALOGUE_PAGE_CACHE_PATH = "/catalogue/"
+
+# Indicators computed once per period until their data changes (kpis/freshness.py); 0 disables.
+KPIS_CACHE_SECONDS = envint("KPIS_CACHE_SECONDS", 300)
 
 # E-mail: the SMTP server the portal sends through, and the functional mailbox's address.
 EMAIL_BACKEND = os.environ.get(
@@ -254,6 +273,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 # Wagtail's live preview shows the page in a same-origin frame, so DENY would break editing.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+# Content-Security-Policy (home/security.py): strict on the portal, looser in Wagtail's admin.
+CSP_REPORT_ONLY = envbool("CSP_REPORT_ONLY", False)
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)

@@ -8,8 +8,16 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home.throttling import ThrottledAuthenticationForm
+
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=ThrottledAuthenticationForm
+        ),
+        name="login",
+    ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("admin/", include(wagtailadmin_urls)),

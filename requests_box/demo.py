@@ -10,13 +10,24 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from catalogue.models import ServicePage
 from directory.models import Contact
-from requests_box import services
+from requests_box import services, workflow
 from requests_box.intake.intake import Intake
-from requests_box.models import IgnoredMessage, Message, QuarantinedMessage, Request
+from requests_box.models import (
+    ComplaintCause,
+    IgnoredMessage,
+    Kind,
+    Message,
+    PreventiveAction,
+    QuarantinedMessage,
+    Request,
+    RoutingRule,
+    Status,
+)
 
 DEMO_DOMAIN = "relais-dsi.demo"
 MAIL_COUNT, WEB_COUNT, MANUAL_COUNT = 50, 20, 10
@@ -192,9 +203,126 @@ def seed() -> dict[str, int]:
         f"From: inconnu@{DEMO_DOMAIN}\r\nMessage-ID: <demo-empty-1@{DEMO_DOMAIN}>\r\n\r\n".encode(),
         source="demo:empty",
     )
+    seed_year(rng, now, contacts, services_list, manager, taken)
     return {
         "requests": Request.objects.count(),
         "requests from unknown senders": Request.objects.filter(entity__isnull=True).count(),
         "quarantined messages": QuarantinedMessage.objects.count(),
         "ignored messages": IgnoredMessage.objects.count(),
     }
+
+
+# -- a year of handled requests, through the same services as the screens
+
+YEAR_COUNT = 1500
+CAUSES = [
+    "Délai non tenu",
+    "Qualité de la réponse",
+    "Incident récurrent",
+    "Accueil / communication",
+    "Facturation",
+]
+# kind: (weight, median hours to resolve, answer types)
+KIND_PROFILE = {
+    Kind.SIMPLE: (56, 6, ["email", "email", "telephone"]),
+    Kind.COMPLEXE: (24, 40, ["email", "rendez_vous", "visite", "livraison"]),
+    Kind.PROJET: (8, 300, ["rendez_vous", "livraison"]),
+    Kind.RECLAMATION: (12, 60, ["telephone", "email", "rendez_vous"]),
+}
+
+
+def _settings_rows(manager):
+    causes = [ComplaintCause.objects.get_or_create(name=name)[0] for name in CAUSES]
+    RoutingRule.objects.get_or_create(
+        name="Réclamations : à la responsable relations clients",
+        defaults={
+            "order": 10,
+            "subject_words": "réclamation, inacceptable",
+            "set_kind": Kind.RECLAMATION,
+            "set_important": True,
+            "assign_to": manager,
+        },
+    )
+    RoutingRule.objects.get_or_create(
+        name="Projets : qualification par la RRC",
+        defaults={"order": 20, "subject_words": "projet", "set_kind": Kind.PROJET, "assign_to": manager},
+    )
+    RoutingRule.objects.get_or_create(
+        name="Service choisi : au chef de produit",
+        defaults={"order": 90, "subject_words": "", "assign_to_product_manager": True, "active": False},
+    )
+    return causes
+
+
+def seed_year(rng, now, contacts, services_list, manager, taken) -> None:
+    if manager is None or not contacts:
+        return
+    causes = _settings_rows(manager)
+    staff = [manager, *get_user_model().objects.filter(groups__name="product_managers").order_by("pk")[:4]]
+    kinds = list(KIND_PROFILE)
+    weights = [KIND_PROFILE[k][0] for k in kinds]
+    with transaction.atomic():
+        for n in range(YEAR_COUNT):
+            message_id = f"<demo-year-{n}@{DEMO_DOMAIN}>"
+            kind = rng.choices(kinds, weights)[0]
+            subject, body = NEEDS[rng.randrange(len(NEEDS))]
+            contact = rng.choice(contacts)
+            age_days = rng.randint(1, 365)
+            received_at = now - dt.timedelta(days=age_days, hours=rng.randint(0, 9))
+            service = rng.choice(services_list) if services_list and rng.random() < 0.7 else None
+            hours = rng.lognormvariate(0, 0.8) * KIND_PROFILE[kind][1]
+            resolved_at = received_at + dt.timedelta(hours=hours)
+            serious = kind == Kind.RECLAMATION and rng.random() < 0.3
+            rolls = [rng.random() for _ in range(4)]
+            cause = rng.choice(causes) if kind == Kind.RECLAMATION else None
+            channel = rng.choice(["email", "email", "email", "web", "telephone", "rendez_vous"])
+            answer = rng.choice(KIND_PROFILE[kind][2])
+            feedback = rng.choice(["Satisfait", "Satisfait, à surveiller"])
+            if message_id in taken:
+                continue
+            request = services.create_request(
+                channel=channel,
+                subject=subject,
+                text=body,
+                contact=contact,
+                service=service,
+                received_at=received_at,
+                message_id=message_id,
+                urgent=rolls[0] < 0.15,
+                important=rolls[1] < 0.3,
+                acknowledge=False,
+                route=False,
+            )
+            if kind != Kind.SIMPLE:  # a simple request is qualified by its assignment
+                request = workflow.qualify(request, actor=manager, kind=kind, cause=cause, serious=serious)
+            request = workflow.assign(request, assignee=staff[n % len(staff)], actor=manager)
+            if resolved_at >= now or rolls[2] < 0.04:
+                if rolls[3] < 0.3:
+                    workflow.change_status(request, Status.WAITING_CLIENT, actor=manager)
+                elif rolls[3] < 0.7:
+                    workflow.change_status(request, Status.IN_PROGRESS, actor=manager)
+                continue
+            request = workflow.change_status(
+                request,
+                Status.RESOLVED,
+                actor=manager,
+                response_type=answer,
+                now=resolved_at,
+            )
+            if resolved_at < now - dt.timedelta(days=7) and rolls[3] < 0.85:
+                if kind == Kind.RECLAMATION:
+                    request = workflow.record_satisfaction(request, actor=manager, note=feedback)
+                workflow.change_status(
+                    request, Status.CLOSED, actor=manager, now=resolved_at + dt.timedelta(days=7)
+                )
+    if not PreventiveAction.objects.exists():
+        action = PreventiveAction.objects.create(
+            title="Point hebdomadaire sur les incidents récurrents",
+            description="Décidé à la lecture du tableau des réclamations par cause.",
+            owner=manager,
+        )
+        action.complaints.set(
+            Request.objects.filter(kind=Kind.RECLAMATION, cause__name="Incident récurrent").order_by("pk")[
+                :10
+            ]
+        )

@@ -1,10 +1,14 @@
 """Filters of the mailbox's lists."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from requests_box.models import IgnoredMessage, QuarantinedMessage, QuarantineStatus, Request, Status
+from catalogue.models import ServicePage
+from directory.models import Directorate
+from requests_box.forms import staff_queryset
+from requests_box.models import IgnoredMessage, Kind, QuarantinedMessage, QuarantineStatus, Request, Status
 
 
 class RequestFilter(django_filters.FilterSet):
@@ -57,3 +61,64 @@ class IgnoredFilter(django_filters.FilterSet):
     class Meta:
         model = IgnoredMessage
         fields = ["reason", "sender"]
+
+
+class TriageFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    kind = django_filters.MultipleChoiceFilter(label=_("Type"), choices=Kind.choices)
+    service = django_filters.ModelChoiceFilter(
+        label=_("Service"), queryset=ServicePage.objects.order_by("title"), empty_label=_("All services")
+    )
+    directorate = django_filters.ModelChoiceFilter(
+        label=_("Directorate"),
+        field_name="entity__directorate",
+        queryset=Directorate.objects.order_by("name"),
+        empty_label=_("All directorates"),
+    )
+    assignee = django_filters.ModelChoiceFilter(
+        label=_("Assignee"), queryset=staff_queryset(), empty_label=_("Anyone")
+    )
+    urgent = django_filters.BooleanFilter(label=_("Urgent"))
+    important = django_filters.BooleanFilter(label=_("Important"))
+    received_after = django_filters.DateFilter(
+        label=_("Received from"),
+        field_name="received_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_before = django_filters.DateFilter(
+        label=_("Received until"),
+        field_name="received_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("deadline", "deadline"),
+            ("received_at", "received"),
+            ("reference", "reference"),
+            ("status", "status"),
+            ("kind", "kind"),
+        ),
+        field_labels={
+            "deadline": _("Deadline"),
+            "received_at": _("Received"),
+            "reference": _("Reference"),
+            "status": _("Status"),
+            "kind": _("Type"),
+        },
+    )
+
+    class Meta:
+        model = Request
+        fields = ["q", "status", "kind", "service", "directorate", "assignee", "urgent", "important"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__icontains=value) | Q(subject__icontains=value) | Q(sender_email__icontains=value)
+        )

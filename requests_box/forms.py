@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import ServicePage
-from directory.models import Contact
-from requests_box.models import MANUAL_CHANNELS, Channel
+from directory.models import Contact, Entity
+from requests_box.models import MANUAL_CHANNELS, Channel, ComplaintCause, Kind, ResponseType, Status
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -145,3 +145,196 @@ class ReleaseForm(forms.Form):
 
 class DiscardForm(forms.Form):
     reason = forms.CharField(label=_("Reason for discarding"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# -- the relationship manager's work on a request
+
+
+def staff_queryset():
+    """Who may be given a request: relationship managers and product managers."""
+    from django.contrib.auth import get_user_model
+
+    from directory.roles import PRODUCT_MANAGERS, RELATIONSHIP_MANAGERS
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[RELATIONSHIP_MANAGERS, PRODUCT_MANAGERS])
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the request the user saw (optimistic concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class QualifyForm(VersionedForm):
+    kind = forms.ChoiceField(label=_("Type"), choices=Kind.choices)
+    service = ServiceChoiceField(label=_("Service"), queryset=ServicePage.objects.none(), required=False)
+    urgent = forms.BooleanField(label=_("Urgent"), required=False)
+    important = forms.BooleanField(label=_("Important"), required=False)
+    requested_deadline = forms.DateField(
+        label=_("Deadline asked by the client"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    entity = forms.ModelChoiceField(
+        label=_("Entity"),
+        queryset=Entity.objects.select_related("directorate").order_by("name"),
+        required=False,
+    )
+    cause = forms.ModelChoiceField(
+        label=_("Cause (complaints)"), queryset=ComplaintCause.objects.filter(active=True), required=False
+    )
+    serious = forms.BooleanField(
+        label=_("Serious complaint (call back 15 days after resolution)"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = service_queryset()
+
+    @classmethod
+    def for_request(cls, request, data=None):
+        initial = {
+            "version": request.version,
+            "kind": request.kind,
+            "service": request.service_id,
+            "urgent": request.urgent,
+            "important": request.important,
+            "requested_deadline": request.requested_deadline,
+            "entity": request.entity_id,
+            "cause": request.cause_id,
+            "serious": request.serious,
+        }
+        return cls(data, initial=initial, prefix="qualify")
+
+
+class AssignForm(VersionedForm):
+    assignee = StaffChoiceField(label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_queryset()
+
+
+class StatusForm(VersionedForm):
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    response_type = forms.ChoiceField(
+        label=_("Type of answer (to resolve)"),
+        choices=[("", "—"), *ResponseType.choices],
+        required=False,
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current is not None:
+            from requests_box.workflow import ALLOWED
+
+            allowed = ALLOWED[Status(current)]
+            self.fields["status"].choices = [(s.value, s.label) for s in Status if s in allowed]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Status.RESOLVED and not cleaned.get("response_type"):
+            self.add_error("response_type", _("Record the type of answer given to resolve the request."))
+        return cleaned
+
+
+class ReplyForm(VersionedForm):
+    text = forms.CharField(label=_("Answer to the client"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note (never shown to the client)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ForwardForm(VersionedForm):
+    entity = forms.ModelChoiceField(
+        label=_("Forward to the entity"), queryset=Entity.objects.order_by("name")
+    )
+    note = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+
+class SatisfactionForm(VersionedForm):
+    note = forms.CharField(
+        label=_("What the client said when called back"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [("assign", _("Assign")), ("qualify", _("Set the type"))]
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    assignee = StaffChoiceField(label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody"))
+    kind = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *Kind.choices], required=False)
+    selected = forms.ModelMultipleChoiceField(queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        from requests_box.models import Request
+
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_queryset()
+        self.fields["selected"].queryset = Request.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "qualify" and not cleaned.get("kind"):
+            self.add_error("kind", _("Choose the type."))
+        return cleaned
+
+
+class RuleTestForm(forms.Form):
+    reference = forms.CharField(label=_("Reference of a request"), max_length=20)
+
+
+class MeasureForm(forms.Form):
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    directorate = forms.ModelChoiceField(
+        label=_("Directorate"), queryset=None, required=False, empty_label=_("All directorates")
+    )
+    client_type = forms.ChoiceField(label=_("Client type"), required=False)
+    kind = forms.ChoiceField(label=_("Type"), choices=[("", _("All types")), *Kind.choices], required=False)
+    service = ServiceChoiceField(
+        label=_("Service"), queryset=ServicePage.objects.none(), required=False, empty_label=_("All services")
+    )
+
+    def __init__(self, *args, **kwargs):
+        from directory.models import ClientType, Directorate
+
+        super().__init__(*args, **kwargs)
+        self.fields["directorate"].queryset = Directorate.objects.order_by("name")
+        self.fields["client_type"].choices = [("", _("All client types")), *ClientType.choices]
+        self.fields["service"].queryset = service_queryset()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return cleaned
+
+    def scope(self):
+        from requests_box.measures import Scope
+
+        data = self.cleaned_data
+        return Scope(
+            start=data["start"],
+            end=data["end"],
+            directorate_id=data["directorate"].pk if data.get("directorate") else None,
+            client_type=data.get("client_type") or "",
+            kind=data.get("kind") or "",
+            service_id=data["service"].pk if data.get("service") else None,
+        )

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import ClientType
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
@@ -134,6 +136,36 @@ class Request(models.Model):
     response_type = models.CharField(
         _("type of answer"), max_length=20, choices=ResponseType.choices, blank=True
     )
+    # The deadline clock: paused while waiting for the client (the deadline moves by the time waited).
+    waiting_since = models.DateTimeField(_("waiting for the client since"), null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(_("time waited for the client (s)"), default=0)
+    # 75 % of the allowed time; kept in the row so the "breaching soon" queue is one indexed filter.
+    warning_at = models.DateTimeField(_("deadline warning at"), null=True, blank=True)
+    warning_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    breach_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Complaints: codification, forwarding, re-satisfaction check.
+    cause = models.ForeignKey(
+        "requests_box.ComplaintCause",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("cause"),
+    )
+    forwarded_to = models.ForeignKey(
+        "directory.Entity",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="forwarded_complaints",
+        verbose_name=_("forwarded to"),
+    )
+    serious = models.BooleanField(_("serious complaint"), default=False)
+    satisfaction_checked_at = models.DateTimeField(_("satisfaction checked at"), null=True, blank=True)
+    satisfaction_note = models.TextField(_("re-satisfaction check"), blank=True)
+    callback_due = models.DateField(_("call the client back on"), null=True, blank=True)
+    # Optimistic concurrency: every change through the services bumps it.
+    version = models.PositiveIntegerField(default=0, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -150,6 +182,8 @@ class Request(models.Model):
             models.Index(fields=["status"]),
             models.Index(fields=["kind", "received_at"]),
             models.Index(fields=["sender_email"]),
+            models.Index(fields=["status", "warning_at"]),
+            models.Index(fields=["assignee", "status"]),
         ]
 
     def __str__(self):
@@ -157,6 +191,21 @@ class Request(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("requests_box:request_detail", args=[self.reference])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (Status.RESOLVED, Status.CLOSED)
+
+    def deadline_state(self, now=None) -> str:
+        """ "" (on time), "warning" (75 % of the allowed time used) or "breach"; paused while waiting."""
+        if not self.is_open or self.status == Status.WAITING_CLIENT:
+            return ""
+        now = now or timezone.now()
+        if now >= self.deadline:
+            return "breach"
+        if self.warning_at and now >= self.warning_at:
+            return "warning"
+        return ""
 
     @property
     def sender_unknown(self) -> bool:
@@ -224,6 +273,16 @@ class EventKind(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Acknowledgement sent")
     LINKED = "linked", _("Sender linked to a contact")
     RELEASED = "released", _("Released from quarantine")
+    STATUS = "status", _("Status changed")
+    QUALIFIED = "qualified", _("Qualified")
+    ASSIGNED = "assigned", _("Assigned")
+    ANSWERED = "answered", _("Answer sent to the client")
+    NOTE = "note", _("Internal note added")
+    ROUTED = "routed", _("Routed by a rule")
+    WARNING = "warning", _("Deadline warning")
+    BREACH = "breach", _("Deadline breached")
+    FORWARDED = "forwarded", _("Forwarded to an entity")
+    SATISFACTION = "satisfaction", _("Re-satisfaction check recorded")
 
 
 class RequestEvent(models.Model):
@@ -332,3 +391,120 @@ class IgnoredMessage(models.Model):
 
     def __str__(self):
         return self.subject or self.reason
+
+
+class ComplaintCause(models.Model):
+    """A cause of complaint, from a list the relationship manager edits."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("complaint cause")
+        verbose_name_plural = _("complaint causes")
+
+    def __str__(self):
+        return self.name
+
+
+class PreventiveAction(models.Model):
+    """A preventive action decided from the complaint tables, linked to the complaints behind it."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    decided_on = models.DateField(_("decided on"), default=timezone.localdate)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    done = models.BooleanField(_("done"), default=False)
+    complaints = models.ManyToManyField(
+        Request,
+        blank=True,
+        related_name="preventive_actions",
+        verbose_name=_("complaints"),
+        limit_choices_to={"kind": "reclamation"},
+    )
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        verbose_name = _("preventive action")
+        verbose_name_plural = _("preventive actions")
+
+    def __str__(self):
+        return self.title
+
+
+class RoutingRule(models.Model):
+    """Ordered intake rules: the first active rule whose conditions all hold routes the request."""
+
+    name = models.CharField(_("name"), max_length=120)
+    order = models.PositiveIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("active"), default=True)
+    # Conditions (empty: any)
+    service = models.ForeignKey(
+        "catalogue.ServicePage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    family = models.ForeignKey(
+        "catalogue.FamilyPage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("service family"),
+    )
+    directorate = models.ForeignKey(
+        "directory.Directorate",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("directorate"),
+    )
+    client_type = models.CharField(_("client type"), max_length=20, choices=ClientType.choices, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, blank=True)
+    sender_domain = models.CharField(
+        _("sender's domain"), max_length=120, blank=True, help_text=_("e.g. finances.example.fr")
+    )
+    subject_words = models.CharField(
+        _("words in the subject"),
+        max_length=255,
+        blank=True,
+        help_text=_("Comma-separated; any of them matches (case-insensitive)."),
+    )
+    # Actions
+    assign_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assign to"),
+    )
+    assign_to_product_manager = models.BooleanField(
+        _("assign to the service's product manager"), default=False
+    )
+    set_kind = models.CharField(_("set the type"), max_length=20, choices=Kind.choices, blank=True)
+    set_urgent = models.BooleanField(_("mark urgent"), default=False)
+    set_important = models.BooleanField(_("mark important"), default=False)
+    notify = models.CharField(
+        _("notify"), max_length=500, blank=True, help_text=_("Comma-separated e-mail addresses.")
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self):
+        return f"{self.order}. {self.name}"

@@ -54,8 +54,15 @@ def messages_of(request: Request, *, include_notes: bool = False) -> QuerySet[Me
     return messages.order_by("sent_at", "pk")
 
 
-def events_of(request: Request):
-    return request.events.select_related("actor").order_by("at", "pk")
+CLIENT_EVENTS = ("created", "reply", "acknowledged", "answered", "status")
+
+
+def events_of(request: Request, *, include_internal: bool = True):
+    """The history; the client sees only what concerns them (no notes, routing, assignment)."""
+    events = request.events.select_related("actor").order_by("at", "pk")
+    if not include_internal:
+        events = events.filter(kind__in=CLIENT_EVENTS)
+    return events
 
 
 def web_requests_since(user, since: dt.datetime) -> int:
@@ -91,3 +98,57 @@ def mailbox_counts() -> dict[str, int]:
     counts["quarantine"] = pending_quarantine().count()
     counts["ignored"] = IgnoredMessage.objects.count()
     return counts
+
+
+# -- the triage screen
+
+OPEN_EXCLUDED = ("resolved", "closed")
+QUEUES = ("open", "mine", "unassigned", "soon", "complaints", "unknown", "all")
+
+
+def triage_queryset(user, queue: str, now: dt.datetime | None = None) -> QuerySet[Request]:
+    """The requests of one queue of the triage screen."""
+    now = now or timezone.now()
+    base = Request.objects.select_related("service", "entity__directorate", "assignee")
+    open_ = base.exclude(status__in=OPEN_EXCLUDED)
+    if queue == "all":
+        return base
+    if queue == "mine":
+        return open_.filter(assignee=user)
+    if queue == "unassigned":
+        return open_.filter(assignee__isnull=True)
+    if queue == "soon":
+        return open_.exclude(status="waiting_client").filter(warning_at__lte=now)
+    if queue == "complaints":
+        return base.filter(kind="reclamation").exclude(status="closed")
+    if queue == "unknown":
+        return open_.filter(entity__isnull=True)
+    return open_
+
+
+def queue_counts(user, now: dt.datetime | None = None) -> dict[str, int]:
+    """Every queue's size in one query (plus one for the quarantine)."""
+    now = now or timezone.now()
+    is_open = ~Q(status__in=OPEN_EXCLUDED)
+    counts = Request.objects.aggregate(
+        all=Count("pk"),
+        open=Count("pk", filter=is_open),
+        mine=Count("pk", filter=is_open & Q(assignee=user)),
+        unassigned=Count("pk", filter=is_open & Q(assignee__isnull=True)),
+        soon=Count("pk", filter=is_open & ~Q(status="waiting_client") & Q(warning_at__lte=now)),
+        complaints=Count("pk", filter=Q(kind="reclamation") & ~Q(status="closed")),
+        unknown=Count("pk", filter=is_open & Q(entity__isnull=True)),
+    )
+    counts["quarantine"] = pending_quarantine().count()
+    return counts
+
+
+def client_history(request: Request, limit: int = 20) -> QuerySet[Request]:
+    """The client's other requests (same entity, else same address), for phase 2 of a complaint."""
+    if request.entity_id:
+        others = Request.objects.filter(entity_id=request.entity_id)
+    elif request.sender_email:
+        others = Request.objects.filter(sender_email=request.sender_email)
+    else:
+        return Request.objects.none()
+    return others.exclude(pk=request.pk).select_related("service").order_by("-received_at")[:limit]

@@ -103,6 +103,7 @@ def create_request(
     files: Iterable[NewFile] = (),
     acknowledge: bool = True,
     event_detail: str = "",
+    route: bool = True,
 ) -> Request:
     """Take in a new request from any channel: reference, deadline, first message, history, receipt."""
     received_at = received_at or timezone.now()
@@ -131,6 +132,9 @@ def create_request(
         if urgent or important
         else initial_deadline(requested=requested_deadline, received_at=received_at),
     )
+    from requests_box.workflow import set_clock
+
+    set_clock(request)
     request.save(force_insert=True)
     message = Message.objects.create(
         request=request,
@@ -149,6 +153,11 @@ def create_request(
     record_event(
         request, EventKind.CREATED, actor=submitted_by, detail=event_detail or channel, at=received_at
     )
+    if route:
+        from requests_box.routing import route as apply_rules
+
+        if apply_rules(request) is not None:
+            request.refresh_from_db()
     if acknowledge and request.sender_email:
         from requests_box.tasks import send_acknowledgement
 
@@ -188,6 +197,9 @@ def add_inbound_message(
     )
     store_attachments(message, files)
     record_event(request, EventKind.REPLY, actor=author, detail=sender[:255])
+    from requests_box.workflow import client_replied
+
+    client_replied(request)
     return message
 
 

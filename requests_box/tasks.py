@@ -34,6 +34,26 @@ def send_acknowledgements(request_ids: list[int]) -> int:
 
 
 @task()
+def send_reply(message_id: int) -> bool:
+    """Send an answer written in the portal."""
+    from requests_box.models import Message
+    from requests_box.workflow import build_reply
+
+    message = Message.objects.select_related("request").filter(pk=message_id).first()
+    if message is None:
+        return False
+    build_reply(message).send(fail_silently=False)
+    return True
+
+
+@task()
+def check_deadlines() -> dict[str, int]:
+    from requests_box.workflow import check_deadlines as check
+
+    return check()
+
+
+@task()
 def poll_mailbox(every: int | None = None) -> dict[str, int]:
     """Poll the shared mailbox once; with `every`, enqueue the next poll (no periodic scheduler on 3.11)."""
     from requests_box.intake.imap import poll_once

@@ -1,19 +1,52 @@
 """Screens of the functional mailbox: a client's requests and form; the relationship manager's intake."""
 
+import csv
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from directory.selectors import contact_for_user
-from requests_box import selectors, services
-from requests_box.filters import IgnoredFilter, QuarantineFilter, RequestFilter, UnknownSenderFilter
-from requests_box.forms import DiscardForm, LinkSenderForm, ManualRequestForm, NewRequestForm, ReleaseForm
-from requests_box.models import Attachment, Channel, IgnoredMessage, QuarantinedMessage, QuarantineStatus
+from requests_box import measures, routing, selectors, services, workflow
+from requests_box.filters import (
+    IgnoredFilter,
+    QuarantineFilter,
+    RequestFilter,
+    TriageFilter,
+    UnknownSenderFilter,
+)
+from requests_box.forms import (
+    AssignForm,
+    BulkForm,
+    DiscardForm,
+    ForwardForm,
+    LinkSenderForm,
+    ManualRequestForm,
+    MeasureForm,
+    NewRequestForm,
+    NoteForm,
+    QualifyForm,
+    ReleaseForm,
+    ReplyForm,
+    RuleTestForm,
+    SatisfactionForm,
+    StatusForm,
+)
+from requests_box.models import (
+    Attachment,
+    Channel,
+    IgnoredMessage,
+    Kind,
+    QuarantinedMessage,
+    QuarantineStatus,
+    Request,
+)
 
 # Types a browser may be handed as they are; anything else is served as opaque bytes.
 SAFE_CONTENT_TYPES = frozenset(
@@ -79,15 +112,130 @@ def _flood_limit() -> int:
 
 def request_detail(request, reference):
     client_request = selectors.access_request(request.user, reference)
+    return render(request, "requests_box/request_detail.html", _detail_context(request, client_request))
+
+
+def _detail_context(request, client_request, bound: dict | None = None) -> dict:
     manager = selectors.can_manage_mailbox(request.user)
     context = {
         "client_request": client_request,
         "messages_list": selectors.messages_of(client_request, include_notes=manager),
-        "events": selectors.events_of(client_request),
+        "events": selectors.events_of(client_request, include_internal=manager),
         "is_manager": manager,
         "link_form": LinkSenderForm() if manager and client_request.sender_unknown else None,
+        "deadline_state": client_request.deadline_state(),
     }
-    return render(request, "requests_box/request_detail.html", context)
+    if manager:
+        version = {"version": client_request.version}
+        forms = {
+            "qualify_form": QualifyForm.for_request(client_request),
+            "assign_form": AssignForm(
+                initial={**version, "assignee": client_request.assignee_id}, prefix="assign"
+            ),
+            "status_form": StatusForm(initial=version, current=client_request.status, prefix="status"),
+            "reply_form": ReplyForm(initial=version, prefix="reply") if client_request.sender_email else None,
+            "note_form": NoteForm(prefix="note"),
+        }
+        if client_request.kind == Kind.RECLAMATION:
+            forms["forward_form"] = ForwardForm(initial=version, prefix="forward")
+            forms["satisfaction_form"] = SatisfactionForm(initial=version, prefix="satisfaction")
+            forms["history"] = selectors.client_history(client_request)
+        forms.update(bound or {})
+        context.update(forms)
+    return context
+
+
+ACTIONS = {
+    "qualify": ("qualify_form", None),
+    "assign": ("assign_form", AssignForm),
+    "status": ("status_form", StatusForm),
+    "reply": ("reply_form", ReplyForm),
+    "note": ("note_form", NoteForm),
+    "forward": ("forward_form", ForwardForm),
+    "satisfaction": ("satisfaction_form", SatisfactionForm),
+}
+
+
+@require_POST
+def request_action(request, reference):
+    """One form of the request page (qualify, assign, status, reply, note, complaint steps)."""
+    _require_manager(request.user)
+    client_request = selectors.access_request(request.user, reference)
+    action = request.POST.get("action", "")
+    if action not in ACTIONS:
+        raise Http404
+    name, form_class = ACTIONS[action]
+    if action == "qualify":
+        form = QualifyForm(request.POST, prefix="qualify")
+    elif action == "status":
+        form = StatusForm(request.POST, current=client_request.status, prefix="status")
+    else:
+        form = form_class(request.POST, request.FILES or None, prefix=action)
+    if form.is_valid():
+        try:
+            _apply(action, form.cleaned_data, client_request, request.user, form)
+        except workflow.StaleRequest as exc:
+            messages.error(request, " ".join(exc.messages))
+            # What the user typed stays; the form now carries the current version, to re-apply at will.
+            data = request.POST.copy()
+            data[f"{action}-version"] = exc.current.version
+            form = type(form)(
+                data,
+                request.FILES or None,
+                prefix=action,
+                **({"current": exc.current.status} if action == "status" else {}),
+            )
+            form.is_valid()
+            context = _detail_context(request, exc.current, {name: form})
+            return render(request, "requests_box/request_detail.html", context, status=409)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return redirect(client_request)
+    client_request.refresh_from_db()
+    context = _detail_context(request, client_request, {name: form})
+    return render(request, "requests_box/request_detail.html", context, status=400)
+
+
+def _apply(action, data, client_request, user, form):
+    version = data.get("version")
+    if action == "qualify":
+        workflow.qualify(
+            client_request,
+            actor=user,
+            version=version,
+            kind=data["kind"],
+            service=data["service"],
+            urgent=data["urgent"],
+            important=data["important"],
+            requested_deadline=data["requested_deadline"],
+            entity=data["entity"] if data["entity"] else client_request.entity,
+            cause=data["cause"],
+            serious=data["serious"],
+        )
+    elif action == "assign":
+        workflow.assign(client_request, assignee=data["assignee"], actor=user, version=version)
+    elif action == "status":
+        workflow.change_status(
+            client_request,
+            data["status"],
+            actor=user,
+            version=version,
+            response_type=data["response_type"],
+            detail=data["comment"],
+        )
+    elif action == "reply":
+        workflow.reply_to_client(
+            client_request, actor=user, text=data["text"], files=_files(form), version=version
+        )
+    elif action == "note":
+        workflow.add_note(client_request, actor=user, text=data["text"])
+    elif action == "forward":
+        workflow.forward_complaint(
+            client_request, entity=data["entity"], actor=user, version=version, note=data["note"]
+        )
+    elif action == "satisfaction":
+        workflow.record_satisfaction(client_request, actor=user, note=data["note"], version=version)
 
 
 def attachment_download(request, reference, pk):
@@ -243,3 +391,111 @@ def ignored_raw(request, pk):
     _require_manager(request.user)
     item = get_object_or_404(IgnoredMessage, pk=pk)
     return _attachment_response(item.raw.open("rb"), f"ignore-{item.pk}.eml", "message/rfc822")
+
+
+# -- triage
+
+
+def triage(request):
+    _require_manager(request.user)
+    queue = request.GET.get("queue", "open")
+    if queue not in selectors.QUEUES:
+        queue = "open"
+    if request.method == "POST":
+        return _bulk(request)
+    now = timezone.now()
+    filterset = TriageFilter(
+        request.GET or None, queryset=selectors.triage_queryset(request.user, queue, now)
+    )
+    rows = filterset.qs
+    if not request.GET.get("ordering"):
+        rows = rows.order_by("deadline", "pk")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.state = row.deadline_state(now)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("queue", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "queue": queue,
+        "queues": selectors.QUEUES,
+        "counts": selectors.queue_counts(request.user, now),
+        "bulk_form": BulkForm(),
+        "query": query.urlencode(),
+    }
+    return render(request, "requests_box/triage.html", context)
+
+
+def _bulk(request):
+    form = BulkForm(request.POST)
+    back = request.POST.get("next") or ""
+    target = redirect(f"{request.path}?{back}" if back else request.path)
+    if not form.is_valid():
+        messages.error(request, _("Choose the requests and the action."))
+        return target
+    done = 0
+    for item in form.cleaned_data["selected"]:
+        if form.cleaned_data["action"] == "assign":
+            workflow.assign(item, assignee=form.cleaned_data["assignee"], actor=request.user)
+        else:
+            workflow.qualify(item, actor=request.user, kind=form.cleaned_data["kind"])
+        done += 1
+    messages.success(request, _("%(count)s request(s) updated.") % {"count": done})
+    return target
+
+
+def rule_test(request):
+    """Which routing rule a given request would match, and why the others do not."""
+    _require_manager(request.user)
+    form = RuleTestForm(request.GET or None)
+    context = {"form": form, "rules": routing.active_rules()}
+    if form.is_valid():
+        tested = (
+            Request.objects.select_related("entity", "service")
+            .filter(reference=form.cleaned_data["reference"].strip())
+            .first()
+        )
+        if tested is None:
+            form.add_error("reference", _("No request has this reference."))
+        else:
+            context["tested"] = tested
+            context["matched"] = routing.matching_rule(tested, context["rules"])
+    return render(request, "requests_box/rule_test.html", context)
+
+
+# -- measures
+
+
+def _measure_form(request) -> MeasureForm:
+    today = timezone.localdate()
+    data = request.GET.copy()
+    data.setdefault("end", today.isoformat())
+    data.setdefault("start", (today.replace(day=1) - dt.timedelta(days=335)).replace(day=1).isoformat())
+    return MeasureForm(data)
+
+
+def measures_view(request):
+    _require_manager(request.user)
+    form = _measure_form(request)
+    tables = measures.all_tables(form.scope()) if form.is_valid() else []
+    query = request.GET.urlencode()
+    return render(request, "requests_box/measures.html", {"form": form, "tables": tables, "query": query})
+
+
+def measures_csv(request, key):
+    _require_manager(request.user)
+    form = _measure_form(request)
+    if not form.is_valid():
+        raise Http404
+    table = next((t for t in measures.all_tables(form.scope()) if t.key == key), None)
+    if table is None:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{key}.csv"'
+    response.write("\ufeff")  # so that spreadsheet software reads UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(table.header)
+    writer.writerows(["" if cell is None else cell for cell in row] for row in table.rows)
+    return response

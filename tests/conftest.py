@@ -5,6 +5,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 from directory import roles
 from directory.models import ClientType, Contact, Directorate, Entity, Segment
@@ -17,6 +18,14 @@ def pytest_configure(config):
     for po_path in ROOT.glob("**/locale/*/LC_MESSAGES/*.po"):
         if ".venv" not in po_path.parts:
             polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the local-memory cache outlives a test's database)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

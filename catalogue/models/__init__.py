@@ -3,6 +3,7 @@
 from catalogue.models.choices import Maturity, NeedType
 from catalogue.models.family import FamilyPage
 from catalogue.models.index import CatalogueIndexPage, CatalogueNewsPage, NewsKind, SynopsisPage
+from catalogue.models.printed import PrintedDocument, PrintKind, PrintStatus
 from catalogue.models.service import (
     ClientTypeOption,
     SegmentOption,
@@ -20,6 +21,9 @@ __all__ = [
     "Maturity",
     "NeedType",
     "NewsKind",
+    "PrintKind",
+    "PrintStatus",
+    "PrintedDocument",
     "SegmentOption",
     "ServiceBenefit",
     "ServicePage",

@@ -114,7 +114,8 @@ def _bulk(intake, items):
 
     # The rate limit, per sender, in memory from one read.
     senders = {item.parsed.from_email for item in pending}
-    intake.load_recent(senders, min(item.received_at for item in pending))
+    if pending:
+        intake.load_recent(senders, min(item.received_at for item in pending))
     accepted = []
     for item in pending:
         if intake.over_rate_limit(item.parsed.from_email, item.received_at):

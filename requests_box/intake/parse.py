@@ -48,7 +48,8 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
 
 
 def _unfold(value: str) -> str:
-    return " ".join(value.split())
+    """One line, without NUL characters (PostgreSQL refuses them in text columns)."""
+    return " ".join(value.replace("\x00", "").split())
 
 
 def header_text(msg: Message, name: str) -> str:

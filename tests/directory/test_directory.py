@@ -112,3 +112,13 @@ def test_business_user_cannot_open_the_back_office(client, user_a):
         or "/admin/login" in response["Location"]
         or "connexion" in response["Location"]
     )
+
+
+def test_correspondents_find_their_directorate_indicators_from_their_profile(
+    client_for, correspondent_a, user_a
+):
+    html = client_for(correspondent_a).get(reverse("directory:my_profile")).content.decode()
+    assert "Les indicateurs de votre direction" in html
+    assert reverse("kpis:dashboard") in html
+    html = client_for(user_a).get(reverse("directory:my_profile")).content.decode()
+    assert "Les indicateurs de votre direction" not in html

@@ -10,6 +10,9 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 from wagtail.models import Page
@@ -17,7 +20,7 @@ from wagtail.models import Page
 from catalogue.models import CatalogueIndexPage, FamilyPage, ServicePage
 from committees.models import Interaction, Project
 from directory.models import ClientType, Contact, Directorate, Entity
-from kpis import charts
+from kpis import charts, freshness
 from kpis.dashboard import INDICATORS, PeriodChoice, default_ref
 from kpis.exports import safe_cell
 from kpis.indicators import compute_indicators
@@ -375,12 +378,32 @@ def test_dashboard_and_drill_down_run_a_constant_number_of_queries(
     client = client_for(cio)
     drill = reverse("kpis:directorate", args=["DCOM"])
     client.get(DASHBOARD, Q3_PARAMS)  # warm the session
+    cache.clear()  # measure the computation itself, not the cached indicators
     with django_assert_max_num_queries(60) as small:
         client.get(DASHBOARD, Q3_PARAMS)
+    cache.clear()
     with django_assert_max_num_queries(60) as small_drill:
         client.get(drill, Q3_PARAMS)
     grow(world, entity_a, entity_b, 30)
+    cache.clear()
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(DASHBOARD, Q3_PARAMS)
+    cache.clear()
     with django_assert_max_num_queries(len(small_drill.captured_queries)):
         client.get(drill, Q3_PARAMS)
+
+
+def test_indicators_are_computed_once_until_their_data_changes(client_for, world, entity_a, cio):
+    client = client_for(cio)
+    client.get(DASHBOARD, {"period": "month", "ref": "2026-08-15"})  # warm the session
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get(DASHBOARD, Q3_PARAMS).status_code == 200
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(DASHBOARD, Q3_PARAMS).status_code == 200
+    # Both periods' indicators (about twenty queries each) come from the cache the second time.
+    assert len(warm.captured_queries) <= len(cold.captured_queries) - 20
+    # A new request in the period is counted at once: saving it invalidates the cached computation.
+    before = freshness.indicators(Q3)["company"]["requests"]
+    assert before == compute_indicators(Q3)["company"]["requests"]
+    make_request(entity_a, at(2026, 8, 3))
+    assert freshness.indicators(Q3)["company"]["requests"] == before + 1

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -122,16 +123,23 @@ def test_poll_every_n_seconds_keeps_polling(dovecot, imap_folder, committed_db):
     append(dovecot, imap_folder, build_mail(subject="premier"))
     command = [sys.executable, "manage.py", "poll_mailbox", "--every", "1"]
     env = _subprocess_env(dovecot, imap_folder)
+    env["PYTHONUNBUFFERED"] = "1"
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)  # noqa: S603
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
     try:
         _wait_for(lambda: Request.objects.count() == 1)
         append(dovecot, imap_folder, build_mail(subject="second"))
         _wait_for(lambda: Request.objects.count() == 2)
+        # The request is committed before the cycle prints its summary: wait for the line, not a guess.
+        _wait_for(lambda: sum("created REQ" in line for line in lines) == 2)
+        _wait_for(lambda: sum(line.startswith("summary:") for line in lines) >= 2)
     finally:
         process.terminate()
-        out, _err = process.communicate(timeout=10)
+        process.wait(timeout=10)
+        reader.join(timeout=10)
     assert sorted(Request.objects.values_list("subject", flat=True)) == ["premier", "second"]
-    assert out.count("summary:") >= 2
 
 
 def _wait_for(condition, timeout: float = 30) -> None:

@@ -1,0 +1,77 @@
+"""The mailbox's settings in the back office: routing rules, complaint causes, preventive actions."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from requests_box.models import ComplaintCause, PreventiveAction, RoutingRule
+
+
+class RoutingRuleViewSet(SnippetViewSet):
+    model = RoutingRule
+    icon = "arrows-up-down"
+    menu_label = _("Routing rules")
+    list_display = ["order", "name", "active", "assign_to"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+    search_backend_name = None
+    ordering = ["order", "pk"]
+    panels = [
+        FieldRowPanel([FieldPanel("order"), FieldPanel("name"), FieldPanel("active")]),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("service"), FieldPanel("family")]),
+                FieldRowPanel([FieldPanel("directorate"), FieldPanel("client_type")]),
+                FieldRowPanel([FieldPanel("kind"), FieldPanel("sender_domain")]),
+                FieldPanel("subject_words"),
+            ],
+            heading=_("Conditions (all must hold; empty means any)"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("assign_to"), FieldPanel("assign_to_product_manager")]),
+                FieldRowPanel(
+                    [FieldPanel("set_kind"), FieldPanel("set_urgent"), FieldPanel("set_important")]
+                ),
+                FieldPanel("notify"),
+            ],
+            heading=_("Actions"),
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return RoutingRule.objects.select_related("assign_to")
+
+
+class ComplaintCauseViewSet(SnippetViewSet):
+    model = ComplaintCause
+    icon = "warning"
+    menu_label = _("Complaint causes")
+    list_display = ["name", "active"]
+    search_fields = ["name"]
+    search_backend_name = None
+    panels = [FieldPanel("name"), FieldPanel("active")]
+
+
+class PreventiveActionViewSet(SnippetViewSet):
+    model = PreventiveAction
+    icon = "tick"
+    menu_label = _("Preventive actions")
+    list_display = ["title", "decided_on", "owner", "done"]
+    list_filter = ["done"]
+    search_fields = ["title", "description"]
+    search_backend_name = None
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("decided_on"), FieldPanel("owner"), FieldPanel("done")]),
+        FieldPanel("complaints"),
+    ]
+
+
+class MailboxViewSetGroup(SnippetViewSetGroup):
+    items = (RoutingRuleViewSet, ComplaintCauseViewSet, PreventiveActionViewSet)
+    menu_icon = "mail"
+    menu_label = _("Functional mailbox")
+    menu_name = "functional-mailbox"
+    menu_order = 250

@@ -1,0 +1,443 @@
+"""The relationship manager's work on a request: status lifecycle, qualification, assignment, answers,
+notes, complaint phases and the deadline clock. Every change goes through here.
+
+Every status transition goes through ``change_status``, which saves and then sends
+``request_status_changed`` (the contract with the surveys). Every change takes the request's
+``version`` the user saw: when someone else changed the request meanwhile, ``StaleRequest`` is raised
+and nothing is written (optimistic concurrency).
+"""
+
+import datetime as dt
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, send_mass_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from directory.roles import RELATIONSHIP_MANAGERS
+from requests_box.deadlines import compute_deadline
+from requests_box.models import (
+    Direction,
+    EventKind,
+    Kind,
+    Message,
+    Request,
+    ResponseType,
+    Status,
+)
+from requests_box.services import record_event, store_attachments
+from requests_box.signals import request_status_changed
+
+WARNING_RATIO = 0.75
+CALLBACK_DAYS = 15
+
+ALLOWED = {
+    Status.NEW: {
+        Status.QUALIFIED,
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.WAITING_CLIENT,
+        Status.RESOLVED,
+    },
+    Status.QUALIFIED: {Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING_CLIENT, Status.RESOLVED},
+    Status.ASSIGNED: {Status.QUALIFIED, Status.IN_PROGRESS, Status.WAITING_CLIENT, Status.RESOLVED},
+    Status.IN_PROGRESS: {Status.ASSIGNED, Status.WAITING_CLIENT, Status.RESOLVED},
+    Status.WAITING_CLIENT: {Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED},
+    Status.RESOLVED: {Status.CLOSED, Status.REOPENED},
+    Status.CLOSED: {Status.REOPENED},
+    Status.REOPENED: {
+        Status.QUALIFIED,
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.WAITING_CLIENT,
+        Status.RESOLVED,
+    },
+}
+
+
+class StaleRequest(ValidationError):
+    """Someone else changed the request since it was displayed."""
+
+    def __init__(self, request: Request):
+        super().__init__(
+            _("%(ref)s was changed by someone else meanwhile; review it and apply your change again.")
+            % {"ref": request.reference}
+        )
+        self.current = request
+
+
+# -- the deadline clock
+
+
+def set_clock(request: Request) -> None:
+    """Warning at 75 % of the allowed time, the time waited for the client not counted."""
+    paused = dt.timedelta(seconds=request.paused_seconds)
+    allowed = request.deadline - request.received_at - paused
+    request.warning_at = request.received_at + paused + allowed * WARNING_RATIO
+
+
+def matrix_deadline(request: Request) -> dt.datetime:
+    """The deadline by the matrix, moved later by the time already waited for the client."""
+    base = compute_deadline(
+        urgent=request.urgent,
+        important=request.important,
+        requested=request.requested_deadline,
+        received_at=request.received_at,
+    )
+    return base + dt.timedelta(seconds=request.paused_seconds)
+
+
+def _lock(request: Request, version: int | None) -> Request:
+    current = (
+        Request.objects.select_for_update(of=("self",)).select_related("entity", "service").get(pk=request.pk)
+    )
+    if version is not None and current.version != version:
+        raise StaleRequest(current)
+    return current
+
+
+def _save(request: Request, fields: set[str]) -> None:
+    request.version += 1
+    request.save(update_fields=sorted(fields | {"version", "updated"}))
+
+
+# -- the status lifecycle
+
+
+@transaction.atomic
+def change_status(
+    request: Request,
+    new_status: str,
+    *,
+    actor=None,
+    version: int | None = None,
+    response_type: str = "",
+    detail: str = "",
+    now: dt.datetime | None = None,
+) -> Request:
+    """The one way to move a request from one status to another; sends ``request_status_changed``."""
+    now = now or timezone.now()
+    current = _lock(request, version)
+    old = current.status
+    if new_status == old:
+        return current
+    if new_status not in ALLOWED[Status(old)]:
+        raise ValidationError(
+            _("A request cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": Status(old).label, "new": Status(new_status).label}
+        )
+    fields = {"status"}
+    if old == Status.WAITING_CLIENT and current.waiting_since:
+        # The clock resumes: the deadline moves later by the time waited.
+        waited = max(now - current.waiting_since, dt.timedelta(0))
+        current.paused_seconds += int(waited.total_seconds())
+        current.deadline += dt.timedelta(seconds=int(waited.total_seconds()))
+        current.waiting_since = None
+        set_clock(current)
+        fields |= {"paused_seconds", "deadline", "waiting_since", "warning_at"}
+    if new_status == Status.WAITING_CLIENT:
+        current.waiting_since = now
+        fields.add("waiting_since")
+    if new_status == Status.RESOLVED:
+        if response_type not in ResponseType.values:
+            raise ValidationError(_("Record the type of answer given to resolve the request."))
+        current.response_type = response_type
+        current.resolved_at = now
+        fields |= {"response_type", "resolved_at"}
+        if current.kind == Kind.RECLAMATION and current.serious:
+            current.callback_due = (timezone.localtime(now) + dt.timedelta(days=CALLBACK_DAYS)).date()
+            fields.add("callback_due")
+    if new_status == Status.CLOSED:
+        if current.kind == Kind.RECLAMATION and current.satisfaction_checked_at is None:
+            raise ValidationError(_("A complaint is closed only once the re-satisfaction check is recorded."))
+        current.closed_at = now
+        fields.add("closed_at")
+    if new_status == Status.REOPENED:
+        current.resolved_at = current.closed_at = None
+        current.response_type = ""
+        current.warning_notified_at = current.breach_notified_at = None
+        fields |= {"resolved_at", "closed_at", "response_type", "warning_notified_at", "breach_notified_at"}
+    current.status = new_status
+    _save(current, fields)
+    text = f"{Status(old).label} → {Status(new_status).label}"
+    if response_type and new_status == Status.RESOLVED:
+        text += f" ({ResponseType(response_type).label})"
+    record_event(current, EventKind.STATUS, actor=actor, detail=f"{text}. {detail}".strip(" ."), at=now)
+    request_status_changed.send(
+        sender=Request, request=current, old_status=old, new_status=new_status, actor=actor
+    )
+    return current
+
+
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _yes_no(value)
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+@transaction.atomic
+def qualify(
+    request: Request,
+    *,
+    actor,
+    version: int | None = None,
+    kind: str | None = None,
+    service=...,
+    urgent: bool | None = None,
+    important: bool | None = None,
+    requested_deadline=...,
+    entity=...,
+    cause=...,
+    serious: bool | None = None,
+    event_kind: str = EventKind.QUALIFIED,
+) -> Request:
+    """Set the type, service, urgency, importance, entity (and a complaint's cause); the deadline
+    follows the matrix. Only what is given changes; the history says what changed."""
+    current = _lock(request, version)
+    changes, fields = [], set()
+
+    def change(field, value, label, shown=None):
+        old = getattr(current, field)
+        if old != value:
+            changes.append(
+                f"{label}: {_show(shown(old) if shown else old)} → {_show(shown(value) if shown else value)}"
+            )
+            setattr(current, field, value)
+            fields.add(field)
+
+    if kind is not None:
+        change("kind", kind, _("type"), lambda v: Kind(v).label if v else "")
+    if service is not ...:
+        change("service", service, _("service"))
+    if urgent is not None:
+        change("urgent", urgent, _("urgent"))
+    if important is not None:
+        change("important", important, _("important"))
+    if requested_deadline is not ...:
+        change("requested_deadline", requested_deadline, _("deadline asked by the client"))
+    if entity is not ...:
+        change("entity", entity, _("entity"))
+    if cause is not ...:
+        change("cause", cause, _("cause"))
+    if serious is not None:
+        change("serious", serious, _("serious complaint"))
+    qualifying = event_kind == EventKind.QUALIFIED and current.status == Status.NEW
+    # Once qualified, the matrix gives the deadline (before, the client's date or one week).
+    if fields & {"urgent", "important", "requested_deadline"} or qualifying:
+        change("deadline", matrix_deadline(current), _("deadline"))
+        set_clock(current)
+        fields.add("warning_at")
+    if not fields - {"warning_at"}:
+        return change_status(current, Status.QUALIFIED, actor=actor) if qualifying else current
+    _save(current, fields)
+    record_event(current, event_kind, actor=actor, detail="; ".join(changes))
+    if current.status == Status.NEW and event_kind == EventKind.QUALIFIED:
+        current = change_status(current, Status.QUALIFIED, actor=actor)
+    return current
+
+
+@transaction.atomic
+def assign(request: Request, *, assignee, actor, version: int | None = None, detail: str = "") -> Request:
+    current = _lock(request, version)
+    if current.assignee_id == (assignee.pk if assignee else None):
+        return current
+    old = current.assignee
+    current.assignee = assignee
+    _save(current, {"assignee"})
+
+    def name(user):
+        return (user.get_full_name() or user.username) if user else "—"
+
+    record_event(
+        current,
+        EventKind.ASSIGNED,
+        actor=actor,
+        detail=f"{name(old)} → {name(assignee)}. {detail}".strip(" ."),
+    )
+    if assignee is not None and current.status in (Status.NEW, Status.QUALIFIED, Status.REOPENED):
+        current = change_status(current, Status.ASSIGNED, actor=actor)
+    return current
+
+
+# -- answers and notes
+
+
+def _domain() -> str:
+    return settings.MAILBOX_ADDRESS.rsplit("@", 1)[-1] or "relais-dsi.invalid"
+
+
+@transaction.atomic
+def reply_to_client(request: Request, *, actor, text: str, files=(), version: int | None = None) -> Message:
+    """An answer by e-mail from the portal; the subject carries the reference so the client's reply
+    threads back into the request."""
+    current = _lock(request, version)
+    if not current.sender_email:
+        raise ValidationError(_("This request has no e-mail address to answer to."))
+    if not text.strip():
+        raise ValidationError(_("Write the answer."))
+    last = current.messages.filter(direction=Direction.INBOUND).exclude(message_id="").order_by("-pk").first()
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("[{reference}] Re: {subject}").format(
+            reference=current.reference, subject=current.subject
+        )
+    message = Message.objects.create(
+        request=current,
+        direction=Direction.OUTBOUND,
+        channel="email",
+        message_id=make_msgid(domain=_domain()),
+        sender=settings.DEFAULT_FROM_EMAIL[:255],
+        subject=" ".join(subject.split())[:255],
+        headers=f"In-Reply-To: {last.message_id}" if last else "",
+        text=text.strip(),
+        author=actor,
+    )
+    store_attachments(message, files)
+    _save(current, set())
+    record_event(current, EventKind.ANSWERED, actor=actor, detail=current.sender_email)
+    from requests_box.tasks import send_reply
+
+    send_reply.enqueue(message.pk)
+    return message
+
+
+def build_reply(message: Message) -> EmailMessage:
+    request = message.request
+    headers = {"Message-ID": message.message_id, settings.MAILBOX_LOOP_HEADER: settings.MAILBOX_ADDRESS}
+    if message.headers.startswith("In-Reply-To: "):
+        parent = message.headers.removeprefix("In-Reply-To: ").strip()
+        headers["In-Reply-To"] = headers["References"] = parent
+    mail = EmailMessage(
+        subject=message.subject,
+        body=message.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[request.sender_email],
+        reply_to=[settings.MAILBOX_ADDRESS],
+        headers=headers,
+    )
+    for attachment in message.attachments.all():
+        with attachment.file.open("rb") as handle:
+            mail.attach(attachment.original_name, handle.read(), attachment.content_type)
+    return mail
+
+
+@transaction.atomic
+def add_note(request: Request, *, actor, text: str, files=()) -> Message:
+    """An internal note: seen by the DSI only, never sent, never shown to the client."""
+    if not text.strip():
+        raise ValidationError(_("Write the note."))
+    message = Message.objects.create(
+        request=request,
+        direction=Direction.NOTE,
+        channel="intranet",
+        sender=(actor.get_full_name() or actor.username)[:255],
+        text=text.strip(),
+        author=actor,
+    )
+    store_attachments(message, files)
+    record_event(request, EventKind.NOTE, actor=actor)
+    return message
+
+
+def client_replied(request: Request) -> None:
+    """A message from the client restarts the clock of a request waiting for them."""
+    if request.status == Status.WAITING_CLIENT:
+        change_status(request, Status.IN_PROGRESS, actor=None, detail=_("the client answered"))
+
+
+# -- complaints
+
+
+@transaction.atomic
+def forward_complaint(
+    request: Request, *, entity, actor, version: int | None = None, note: str = ""
+) -> Request:
+    current = _lock(request, version)
+    current.forwarded_to = entity
+    _save(current, {"forwarded_to"})
+    record_event(current, EventKind.FORWARDED, actor=actor, detail=f"{entity.name}. {note}".strip(" ."))
+    if current.status in (Status.NEW, Status.QUALIFIED, Status.ASSIGNED, Status.REOPENED):
+        current = change_status(current, Status.IN_PROGRESS, actor=actor)
+    return current
+
+
+@transaction.atomic
+def record_satisfaction(request: Request, *, actor, note: str, version: int | None = None) -> Request:
+    current = _lock(request, version)
+    if current.status not in (Status.RESOLVED, Status.CLOSED):
+        raise ValidationError(_("Check the client's satisfaction once the complaint is resolved."))
+    if not note.strip():
+        raise ValidationError(_("Say what the client told you."))
+    current.satisfaction_checked_at = timezone.now()
+    current.satisfaction_note = note.strip()
+    _save(current, {"satisfaction_checked_at", "satisfaction_note"})
+    record_event(current, EventKind.SATISFACTION, actor=actor, detail=note.strip()[:500])
+    return current
+
+
+# -- deadline warnings and breaches, notified once
+
+
+def _managers_emails() -> list[str]:
+    users = get_user_model().objects.filter(groups__name=RELATIONSHIP_MANAGERS, is_active=True)
+    return sorted({u.email for u in users if u.email})
+
+
+@transaction.atomic
+def check_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
+    """Notify, once each, the requests that reached 75 % of their time and those past their deadline."""
+    now = now or timezone.now()
+    open_ = Request.objects.exclude(status__in=[Status.RESOLVED, Status.CLOSED, Status.WAITING_CLIENT])
+    breaches = list(
+        open_.filter(deadline__lte=now, breach_notified_at__isnull=True).select_related("assignee")
+    )
+    warnings = list(
+        open_.filter(warning_at__lte=now, deadline__gt=now, warning_notified_at__isnull=True).select_related(
+            "assignee"
+        )
+    )
+    managers = None
+    mails = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for kind, items in (("breach", breaches), ("warning", warnings)):
+            for item in items:
+                if item.assignee and item.assignee.email:
+                    to = [item.assignee.email]
+                else:
+                    managers = managers if managers is not None else _managers_emails()
+                    to = managers
+                title = (
+                    _("[{reference}] Deadline passed: {subject}")
+                    if kind == "breach"
+                    else _("[{reference}] Deadline approaching: {subject}")
+                ).format(reference=item.reference, subject=item.subject)
+                body = _("Answer deadline: {deadline}\n{url}").format(
+                    deadline=_show(item.deadline), url=settings.PORTAL_BASE_URL + item.get_absolute_url()
+                )
+                if to:
+                    mails.append((" ".join(title.split()), body, settings.DEFAULT_FROM_EMAIL, to))
+                field = "breach_notified_at" if kind == "breach" else "warning_notified_at"
+                Request.objects.filter(pk=item.pk).update(**{field: now})
+                record_event(
+                    item,
+                    EventKind.BREACH if kind == "breach" else EventKind.WARNING,
+                    detail=", ".join(to),
+                    at=now,
+                )
+    if mails:
+        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=False))
+    return {"warnings": len(warnings), "breaches": len(breaches)}
