@@ -257,8 +257,11 @@ def requests_by_month(period: Period, directorate_code: str | None = None) -> di
         client_type = row["entity__client_type"] or UNKNOWN
         if client_type in series:
             series[client_type] = [a + row[f"m{i}"] for i, a in enumerate(series[client_type])]
-    labels = dict(ClientType.choices) | {UNKNOWN: _("unknown")}
-    return {"months": months, "series": [(labels[t], series[t]) for t in types]}
+    return {"months": months, "series": [(t, series[t]) for t in types]}
+
+
+def client_type_label(code: str) -> str:
+    return str((dict(ClientType.choices) | {UNKNOWN: _("unknown")})[code])
 
 
 def nps_by_month(period: Period, directorate_code: str | None = None) -> dict:

@@ -1,68 +1,169 @@
-"""Indicators computed once per period and data generation, for the dashboard and its exports.
+"""Indicators computed once per period until their data changes, for the dashboard and its exports.
 
-`compute_indicators` reads the whole history (a quarter of a million-request table takes seconds);
-the dashboard shows it, its previous period and the exports again and again. Results are cached per
-period under a *generation* number that every change to the data behind the indicators bumps
-(saving or deleting a request, an answer, an interaction, a project, a subscription, an entity or a
-directorate; imports bump it once at the end). Changes that bypass model signals (bulk updates) are
-bounded by ``KPIS_CACHE_SECONDS``. With a shared cache (``REDIS_URL``) every worker sees a bump at
-once; with the default per-process cache, other processes see it within ``KPIS_CACHE_SECONDS``.
+`compute_indicators` reads the whole history (a quarter of a million-request table takes seconds), and
+the dashboard shows a period, its previous period and two 12-month charts. Each computation is kept
+in the database (`IndicatorSnapshot`, one row per computation and period) with the time it started.
+Every change to the data behind the indicators (saving or deleting a request, an answer, an
+interaction, a project, a subscription, an entity, a directorate or a service; imports once at the
+end) inserts a `DataChange` row, inside the transaction and again after the commit.
 
-The `kpis` command always computes afresh.
+A snapshot newer than the last change is current and served as is. An older one is *stale*: the
+dashboard still shows it at once, says when it was computed, and asks the background worker to
+compute it again (`kpis.tasks.refresh_snapshot`, once per change); a period nobody has looked at yet
+is computed while the page waits. ``KPIS_CACHE_SECONDS`` also bounds the age of a snapshot (changes
+that bypass model signals, such as bulk updates); 0 turns snapshots off (always computed afresh).
+
+Kept in the database rather than in the cache so that every web worker and the background worker
+agree, with or without Redis. The `kpis` command always computes afresh.
 """
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+import datetime as dt
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from kpis import dashboard
 from kpis.indicators import compute_indicators
+from kpis.models import DataChange, IndicatorSnapshot
 from kpis.periods import Period
 
-GENERATION_KEY = "kpis:generation"
+NEVER = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return value
+@dataclass(frozen=True)
+class Computation:
+    compute: object  # compute(period, *args) -> JSON-serialisable data
+    decode: object = None  # data read back from JSON -> what compute returned
+
+
+def _decode_months(data: dict) -> dict:
+    if "months" in data:
+        data["months"] = [dt.date.fromisoformat(m) for m in data["months"]]
+    if "points" in data:
+        data["points"] = [(dt.date.fromisoformat(m), value, n) for m, value, n in data["points"]]
+    if "series" in data:
+        data["series"] = [(label, values) for label, values in data["series"]]
+    return data
+
+
+COMPUTATIONS = {
+    "indicators": Computation(compute_indicators),
+    "requests-by-month": Computation(dashboard.requests_by_month, _decode_months),
+    "nps-by-month": Computation(dashboard.nps_by_month, _decode_months),
+}
+
+
+# --- changes -------------------------------------------------------------------------------------------
 
 
 def bump(**_kwargs) -> None:
-    """The data behind the indicators changed: forget every cached computation.
+    """The data behind the indicators changed: every snapshot computed before now is stale.
 
-    Bumped at once (this process sees its own change) and again after commit (a computation that
-    another request cached in between, from the data before the commit, is dropped too)."""
-    _bump()
-    transaction.on_commit(_bump)
-
-
-def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted): a fresh start differs from every cached key
-        cache.set(GENERATION_KEY, generation() + 1, timeout=None)
+    Marked at once (this transaction sees its own change) and again after the commit (a computation
+    that started in between read the data from before the commit)."""
+    _mark()
+    transaction.on_commit(_mark_and_prune, robust=True)
 
 
-def remember(name: str, period: Period, compute, *args):
-    """`compute(period, *args)`, from the cache when the data has not changed since."""
-    seconds = settings.KPIS_CACHE_SECONDS
-    if not seconds:
-        return compute(period, *args)
-    parts = [name, str(generation()), period.start.isoformat(), period.end.isoformat(), *map(str, args)]
-    key = "kpis:" + ":".join(parts)
-    result = cache.get(key)
-    if result is None:
-        result = compute(period, *args)
-        cache.set(key, result, seconds)
-    return result
+def _mark() -> None:
+    DataChange.objects.create(changed_at=timezone.now())
+
+
+def _mark_and_prune() -> None:
+    now = timezone.now()
+    DataChange.objects.create(changed_at=now)
+    DataChange.objects.filter(changed_at__lt=now).delete()
+
+
+def last_change() -> dt.datetime:
+    return DataChange.objects.aggregate(last=Max("changed_at"))["last"] or NEVER
+
+
+# --- snapshots -----------------------------------------------------------------------------------------
+
+
+def _key(name: str, period: Period, args) -> str:
+    return ":".join([name, period.start.isoformat(), period.end.isoformat(), *map(str, args)])
+
+
+def _is_current(snapshot: IndicatorSnapshot, changed: dt.datetime) -> bool:
+    age = (timezone.now() - snapshot.computed_at).total_seconds()
+    return snapshot.computed_at >= changed and age < settings.KPIS_CACHE_SECONDS
+
+
+def compute_and_store(name: str, period: Period, *args):
+    """Compute afresh and keep the result (what the background task and a first view do)."""
+    started = timezone.now()
+    data = COMPUTATIONS[name].compute(period, *args)
+    IndicatorSnapshot.objects.update_or_create(
+        key=_key(name, period, args),
+        defaults={"computed_at": started, "data": data, "refresh_requested_at": None},
+    )
+    return data
+
+
+def _read(snapshot: IndicatorSnapshot):
+    decode = COMPUTATIONS[snapshot.key.split(":", 1)[0]].decode
+    return decode(snapshot.data) if decode else snapshot.data
+
+
+def remember(name: str, period: Period, *args):
+    """The computation `name` for the period: the stored one when there is one, else computed now."""
+    if not settings.KPIS_CACHE_SECONDS:
+        return COMPUTATIONS[name].compute(period, *args)
+    key = _key(name, period, args)
+    snapshot = IndicatorSnapshot.objects.filter(key=key).first()
+    if snapshot is None:
+        return compute_and_store(name, period, *args)
+    changed = last_change()
+    if _is_current(snapshot, changed):
+        return _read(snapshot)
+    _request_refresh(snapshot, changed, name, period, args)
+    snapshot.refresh_from_db()  # an immediate task backend has already refreshed it
+    return _read(snapshot)
+
+
+def _request_refresh(snapshot: IndicatorSnapshot, changed: dt.datetime, name, period, args) -> None:
+    """Ask the background worker for a new computation, once per change."""
+    from kpis.tasks import refresh_snapshot
+
+    requested = snapshot.refresh_requested_at
+    if requested is not None and requested >= changed and _is_recent(requested):
+        return
+    # Only one caller wins the request (the row is updated only if nobody else did it meanwhile).
+    won = IndicatorSnapshot.objects.filter(pk=snapshot.pk, refresh_requested_at=requested).update(
+        refresh_requested_at=timezone.now()
+    )
+    if won:
+        refresh_snapshot.enqueue(name, period.start.isoformat(), period.end.isoformat(), list(args))
+
+
+def _is_recent(moment: dt.datetime) -> bool:
+    """A refresh asked for more than ten minutes ago is asked again (its worker may have died)."""
+    return (timezone.now() - moment).total_seconds() < 600
 
 
 def indicators(period: Period) -> dict:
-    """`compute_indicators(period)`, from the cache when the data has not changed since."""
-    return remember("indicators", period, compute_indicators)
+    """`compute_indicators(period)`, stored until the data changes."""
+    return remember("indicators", period)
+
+
+@dataclass(frozen=True)
+class AsOf:
+    computed_at: dt.datetime | None
+    stale: bool
+
+
+def as_of(period: Period) -> AsOf:
+    """When the period's indicators shown were computed, and whether newer data is being computed."""
+    snapshot = IndicatorSnapshot.objects.filter(key=_key("indicators", period, ())).first()
+    if snapshot is None:
+        return AsOf(None, False)
+    return AsOf(snapshot.computed_at, not _is_current(snapshot, last_change()))
 
 
 WATCHED_MODELS = (

@@ -1,5 +1,6 @@
 """What the indicators are computed from, beyond requests, meetings and projects: subscriptions."""
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -336,3 +337,38 @@ class SurveyFollowUp(models.Model):
 
     def __str__(self):
         return f"{self.reason} ({self.due_on})"
+
+
+class DataChange(models.Model):
+    """A change to the data behind the indicators (kpis/freshness.py): the newest row's time counts.
+
+    Kept in the database, not in a per-process cache, so that the web workers and the background
+    worker agree on whether a stored computation is still current. Rows are only inserted (no hot
+    row to lock) and the older ones pruned."""
+
+    changed_at = models.DateTimeField(_("changed at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("indicator data change")
+
+    def __str__(self) -> str:
+        return self.changed_at.isoformat()
+
+
+class IndicatorSnapshot(models.Model):
+    """One computation (indicators of a period, a chart's series) kept until the data changes.
+
+    `computed_at` is when the computation started: the data it reflects. A snapshot older than the
+    last data change is stale: the dashboard shows it, says so, and a background task recomputes it."""
+
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    computed_at = models.DateTimeField(_("computed at"))
+    refresh_requested_at = models.DateTimeField(_("refresh requested at"), null=True, blank=True)
+    data = models.JSONField(_("data"), encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("indicator snapshot")
+        verbose_name_plural = _("indicator snapshots")
+
+    def __str__(self) -> str:
+        return self.key

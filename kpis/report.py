@@ -17,8 +17,9 @@ def _cell(value) -> str:
 
 
 def requests_chart(period, code: str | None) -> dict:
-    data = freshness.remember("requests-by-month", period, dashboard.requests_by_month, code)
+    data = freshness.remember("requests-by-month", period, code)
     labels = [_month_label(m) for m in data["months"]]
+    series = [(dashboard.client_type_label(type_), values) for type_, values in data["series"]]
     title = _("Inbound requests per month by client type")
     return {
         "id": "chart-requests",
@@ -27,17 +28,15 @@ def requests_chart(period, code: str | None) -> dict:
             title,
             _("Number of requests received each month over the 12 months ending with the period."),
             labels,
-            data["series"],
+            series,
         ),
-        "headers": [_("Month"), *[label for label, _values in data["series"]]],
-        "rows": [
-            [label, *[_cell(values[i]) for _name, values in data["series"]]] for i, label in enumerate(labels)
-        ],
+        "headers": [_("Month"), *[label for label, _values in series]],
+        "rows": [[label, *[_cell(values[i]) for _name, values in series]] for i, label in enumerate(labels)],
     }
 
 
 def nps_chart(period, code: str | None) -> dict:
-    points = freshness.remember("nps-by-month", period, dashboard.nps_by_month, code)["points"]
+    points = freshness.remember("nps-by-month", period, code)["points"]
     labels = [_month_label(month) for month, _value, _n in points]
     title = _("NPS per month (barometer and after-request surveys)")
     return {
@@ -113,4 +112,5 @@ def build_report(scope: Scope, choice: PeriodChoice) -> dict:
         "directorates": directorates,
         "charts": chart_list,
         "scope": scope,
+        "as_of": freshness.as_of(period),
     }

@@ -107,6 +107,10 @@ def import_workbook(path: Path | str) -> dict[str, Tally]:
             tallies[sheet.label] = _load_sheet(sheet, known, errors)
         if errors:
             transaction.set_rollback(True)
+        elif any(t.created or t.updated for t in tallies.values()):
+            from kpis import freshness  # bulk writes send no signals: the indicators are recomputed
+
+            freshness.bump()
     if errors:
         raise ImportFailed(errors)
     return tallies

@@ -201,17 +201,3 @@ def test_exported_data_reimports_without_any_change(tmp_path, target):
     tallies = import_workbook(tmp_path / target)
     assert counts() == before
     assert all((t.created, t.updated) == (0, 0) for t in tallies.values()), tallies
-
-
-@pytest.mark.django_db
-def test_seed_demo_can_write_its_data_as_a_workbook(tmp_path):
-    out = StringIO()
-    call_command("seed_demo", "--export-workbook", str(tmp_path / "demo.xlsx"), stdout=out)
-    assert "workbook written to" in out.getvalue()
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(tmp_path / "demo.xlsx", read_only=True)
-    assert workbook.sheetnames[:3] == ["directorates", "entities", "contacts"]
-    rows = list(workbook["entities"].iter_rows(values_only=True))
-    assert rows[0] == ("code", "name", "directorate", "client_type", "segment")
-    assert len(rows) - 1 == Entity.objects.count()
