@@ -2,12 +2,14 @@ from django.urls import path
 from wagtail import views as wagtail_views
 
 from catalogue import views
+from catalogue.printing import views as print_views
 
 app_name = "catalogue"
 urlpatterns = [
     path("catalogue/parcourir/", views.browse, name="browse"),
     path("catalogue/imprimer/fiche/<str:code>/", views.print_document, {"kind": "sheet"}, name="print_sheet"),
     path("catalogue/imprimer/fiche/<str:code>/brouillon/", views.print_draft_sheet, name="print_draft_sheet"),
+    path("catalogue/imprimer/<str:kind>/brouillon/", print_views.draft_document, name="print_draft"),
     path("catalogue/imprimer/<str:kind>/", views.print_document, name="print"),
     path("catalogue/imprimer/<str:kind>/etat/", views.print_status, name="print_status"),
     # The catalogue index page lives at /catalogue/ (see demo.py and migration 0004): name it for links.

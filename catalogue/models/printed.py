@@ -20,11 +20,15 @@ class PrintedDocument(models.Model):
     """A generated PDF of published content, kept until the catalogue's version changes.
 
     One row per document (a product sheet per service code); `version` is the catalogue version the
-    PDF was (or is being) built from, so publishing anything makes it stale.
+    PDF was (or is being) built from, so publishing anything makes it stale. Editors' draft previews
+    (latest revisions, drafts included) have rows of their own (`draft`), never served as published.
     """
 
     kind = models.CharField(_("kind"), max_length=20, choices=PrintKind.choices)
     service_code = models.CharField(_("service code"), max_length=32, blank=True, default="")
+    draft = models.BooleanField(
+        _("draft preview"), default=False, help_text=_("Built from the latest revisions, drafts included.")
+    )
     version = models.CharField(_("catalogue version"), max_length=100, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=PrintStatus.choices, default=PrintStatus.PENDING
@@ -41,12 +45,14 @@ class PrintedDocument(models.Model):
         verbose_name = _("printed document")
         verbose_name_plural = _("printed documents")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "service_code"], name="catalogue_printed_document_unique")
+            models.UniqueConstraint(
+                fields=["kind", "service_code", "draft"], name="catalogue_printed_document_unique"
+            )
         ]
 
     def __str__(self):
-        label = self.get_kind_display()
-        return f"{label} {self.service_code}".strip()
+        label = f"{self.get_kind_display()} {self.service_code}".strip()
+        return f"{label} ({_('draft')})" if self.draft else label
 
     @property
     def is_ready(self) -> bool:

@@ -24,7 +24,8 @@ def file_name(document: PrintedDocument) -> str:
         PrintKind.POSTER: "synopsis-offre-dsi.pdf",
         PrintKind.LEAFLET: "depliant-catalogue-dsi.pdf",
     }
-    return names.get(document.kind) or f"fiche-{document.service_code.lower()}.pdf"
+    name = names.get(document.kind) or f"fiche-{document.service_code.lower()}.pdf"
+    return f"brouillon-{name}" if document.draft else name
 
 
 def is_current(document: PrintedDocument, version: str) -> bool:
@@ -40,22 +41,30 @@ def _building(document: PrintedDocument, version: str) -> bool:
     )
 
 
-def get_document(kind: str, service_code: str = "", *, background: bool | None = None) -> PrintedDocument:
-    """The document for the current published content: ready, or being built (then poll again).
+def get_document(
+    kind: str, service_code: str = "", *, background: bool | None = None, draft: bool = False
+) -> PrintedDocument:
+    """The document for the current content: ready, or being built (then poll again).
 
-    Only one build runs per document and version: the row is claimed with a conditional UPDATE.
+    Published content, or with `draft` an editors' preview from the latest revisions, kept in a row of
+    its own so that it is never served as the published document. Only one build runs per document
+    and version: the row is claimed with a conditional UPDATE.
     """
     if kind == PrintKind.SHEET:
+        if draft:  # draft sheets are quick and personal: rendered on each request (see draft_sheet)
+            raise ValueError("Draft product sheets are not cached.")
         render.content.published_service(service_code)  # 404 for an unknown or unpublished service
     else:
         service_code = ""
     background = kind in BACKGROUND_KINDS if background is None else background
+    # Any new revision, draft or published, changes the version: a draft preview is rebuilt after it.
     version = selectors.catalogue_version()
+    key = {"kind": kind, "service_code": service_code, "draft": draft}
     try:
         with transaction.atomic():
-            document, _created = PrintedDocument.objects.get_or_create(kind=kind, service_code=service_code)
+            document, _created = PrintedDocument.objects.get_or_create(**key)
     except IntegrityError:  # created by a concurrent request
-        document = PrintedDocument.objects.get(kind=kind, service_code=service_code)
+        document = PrintedDocument.objects.get(**key)
     if is_current(document, version) or _building(document, version):
         return document
     claimed = PrintedDocument.objects.filter(
@@ -85,7 +94,7 @@ def build(document_id: int) -> PrintedDocument:
     progress(5)
     started = time.perf_counter()
     try:
-        pdf, pages = render.render(document.kind, document.service_code, progress)
+        pdf, pages = render.render(document.kind, document.service_code, progress, draft=document.draft)
     except Exception as error:
         PrintedDocument.objects.filter(pk=document.pk, version=version).update(
             status=PrintStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]

@@ -13,7 +13,7 @@ from catalogue.printing import content
 
 CSS_DIR = Path(__file__).resolve().parent / "css"
 PAGE_SIZES_MM = {"catalogue": (210, 297), "sheet": (210, 297), "poster": (420, 297), "leaflet": (297, 210)}
-# The poster's type size starts large (read from a metre away) and shrinks until the offer fits one page.
+# The poster's type: as large as the tallest column allows (read from a metre away), within these bounds.
 POSTER_MAX_PT = 28.0
 POSTER_MIN_PT = 6.0
 
@@ -89,9 +89,9 @@ def catalogue_html(context: dict | None = None) -> str:
     return _html("catalogue", context or content.catalogue_context())
 
 
-def render_catalogue(progress: Progress = _noop) -> tuple[bytes, int]:
+def render_catalogue(progress: Progress = _noop, draft: bool = False) -> tuple[bytes, int]:
     progress(10)
-    context = content.catalogue_context()
+    context = content.catalogue_context(draft=draft)
     progress(25)
     html = catalogue_html(context)
     progress(35)
@@ -107,41 +107,81 @@ def render_sheet(service, draft: bool = False, progress: Progress = _noop) -> tu
     return document.write_pdf(), len(document.pages)
 
 
-def poster_font_size(service_count: int, family_count: int) -> float:
-    """A first guess of the poster's type size from the amount of text (lines per column)."""
-    columns = max(1, min(family_count, 6))
-    lines = (service_count + 2.5 * family_count) / columns + 1
-    usable_mm = 297 - 24 - 42  # page height minus margins and title band
-    size_pt = usable_mm / max(lines, 1) / 1.45 / 0.3528
+# Heights on the poster, in lines of the offer's type: a family's coloured title band and the space after it.
+FAMILY_HEADER_LINES = 2.5
+FAMILY_GAP_LINES = 0.8
+POSTER_COLUMNS = 6
+POSTER_USABLE_MM = 297 - 24 - 42  # page height minus margins and title band
+POSTER_LINE_HEIGHT = 1.3
+
+
+def poster_columns(offers: list, columns: int = POSTER_COLUMNS) -> list[list]:
+    """The families, in reading order, cut into at most `columns` runs of even height; a family never splits.
+
+    Planned here rather than by the browser's column balancing: WeasyPrint balances columns by laying
+    them out again and again, which took minutes for a poster of 200 services.
+    """
+    if not offers:
+        return []
+    heights = [FAMILY_HEADER_LINES + FAMILY_GAP_LINES + len(offer.services) for offer in offers]
+
+    def runs(limit: float) -> list[list]:
+        cut, current, used = [], [], 0.0
+        for offer, height in zip(offers, heights, strict=True):
+            if current and used + height > limit:
+                cut.append(current)
+                current, used = [], 0.0
+            current.append(offer)
+            used += height
+        return [*cut, current]
+
+    # The best limit is the height of some run of consecutive families: try them from the lowest.
+    limits = sorted({sum(heights[i:j]) for i in range(len(heights)) for j in range(i + 1, len(heights) + 1)})
+    return next(runs(limit) for limit in limits if limit >= max(heights) and len(runs(limit)) <= columns)
+
+
+def poster_font_size(column_lines: float) -> float:
+    """The type size at which the tallest column fills the page's height (within the poster's bounds)."""
+    size_pt = POSTER_USABLE_MM / max(column_lines, 1) / POSTER_LINE_HEIGHT / 0.3528
     return max(POSTER_MIN_PT, min(POSTER_MAX_PT, size_pt))
 
 
-def render_poster(progress: Progress = _noop) -> tuple[bytes, int]:
-    context = content.poster_context()
-    # Start above the estimate (titles wrap less than feared) and shrink until the offer fits one page.
-    size = min(POSTER_MAX_PT, 1.4 * poster_font_size(context["service_count"], len(context["synopsis"])))
-    context["columns"] = max(1, min(len(context["synopsis"]), 6))
+def render_poster(progress: Progress = _noop, draft: bool = False) -> tuple[bytes, int]:
+    context = content.poster_context(draft=draft)
+    runs = poster_columns(context["synopsis"])
+    context["runs"] = runs
+    context["columns"] = max(1, len(runs))
+    tallest = max(
+        (sum(FAMILY_HEADER_LINES + FAMILY_GAP_LINES + len(offer.services) for offer in run) for run in runs),
+        default=1,
+    )
+    size = poster_font_size(tallest)
+    # Long titles wrap: shrink a little until the offer fits one page (usually the first layout fits).
     while True:
         context["font_size"] = f"{size:.2f}"
         document = html_to_pdf(_html("poster", context), "poster.css", progress)
         if len(document.pages) == 1 or size <= POSTER_MIN_PT:
             return document.write_pdf(), len(document.pages)
-        size = max(POSTER_MIN_PT, size * 0.85)
+        size = max(POSTER_MIN_PT, size * 0.92)
 
 
-def render_leaflet(progress: Progress = _noop) -> tuple[bytes, int]:
-    document = html_to_pdf(_html("leaflet", content.leaflet_context()), "leaflet.css", progress)
+def render_leaflet(progress: Progress = _noop, draft: bool = False) -> tuple[bytes, int]:
+    document = html_to_pdf(_html("leaflet", content.leaflet_context(draft=draft)), "leaflet.css", progress)
     return document.write_pdf(), len(document.pages)
 
 
-def render(kind: str, service_code: str = "", progress: Progress = _noop) -> tuple[bytes, int]:
-    """The published version of a document: (PDF bytes, page count)."""
+def render(
+    kind: str, service_code: str = "", progress: Progress = _noop, draft: bool = False
+) -> tuple[bytes, int]:
+    """A document, (PDF bytes, page count): published content, or the latest revisions when `draft`."""
     if kind == "catalogue":
-        return render_catalogue(progress)
+        return render_catalogue(progress, draft=draft)
     if kind == "sheet":
+        if draft:
+            return render_sheet(content.draft_service(service_code), draft=True, progress=progress)
         return render_sheet(content.published_service(service_code), progress=progress)
     if kind == "poster":
-        return render_poster(progress)
+        return render_poster(progress, draft=draft)
     if kind == "leaflet":
-        return render_leaflet(progress)
+        return render_leaflet(progress, draft=draft)
     raise ValueError(f"Unknown document kind: {kind}")

@@ -1,5 +1,7 @@
-"""Request handling of printed documents (wrapped by catalogue.views, which adds login_required)."""
+"""Request handling of printed documents (wrapped by catalogue.views, which adds login_required;
+the editors' draft previews of the shared documents are routed here directly)."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -18,31 +20,35 @@ def _kind(kind: str) -> str:
     return kind
 
 
+def _serve(request, document: documents.PrintedDocument, status_url: str | None):
+    """The PDF when it is ready for the current content, else a progress page polling this address."""
+    if documents.is_current(document, documents.selectors.catalogue_version()):
+        response = FileResponse(
+            document.file.open("rb"), as_attachment="inline" not in request.GET,
+            filename=documents.file_name(document), content_type="application/pdf",
+        )  # fmt: skip
+        # A draft preview must not linger in any cache (browser or proxy) once the draft moves on.
+        response["Cache-Control"] = "private, no-store" if document.draft else "private, no-cache"
+        return response
+    context = {"document": document, "download_url": request.get_full_path(), "status_url": status_url}
+    response = render(request, "catalogue/print/status.html", context, status=202)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def download(request, kind: str, code: str = ""):
     kind = _kind(kind)
     if (kind == PrintKind.SHEET) != bool(code):
         raise Http404
     document = documents.get_document(kind, code)
-    if document.is_ready and document.version == documents.selectors.catalogue_version():
-        response = FileResponse(
-            document.file.open("rb"), as_attachment="inline" not in request.GET,
-            filename=documents.file_name(document), content_type="application/pdf",
-        )  # fmt: skip
-        response["Cache-Control"] = "private, no-cache"
-        return response
-    context = {
-        "document": document,
-        "download_url": request.path,
-        "status_url": reverse("catalogue:print_status", args=[kind]),
-    }
-    return render(request, "catalogue/print/status.html", context, status=202)
+    return _serve(request, document, reverse("catalogue:print_status", args=[kind]))
 
 
 def status(request, kind: str):
     kind = _kind(kind)
     if kind not in SHARED_KINDS:
         raise Http404
-    document = documents.PrintedDocument.objects.filter(kind=kind, service_code="").first()
+    document = documents.PrintedDocument.objects.filter(kind=kind, service_code="", draft=False).first()
     current = documents.selectors.catalogue_version()
     if document is None:
         return JsonResponse({"status": "absent", "progress": 0, "ready": False})
@@ -56,6 +62,22 @@ def status(request, kind: str):
             "url": reverse("catalogue:print", args=[kind]),
         }
     )
+
+
+def may_preview_drafts(user) -> bool:
+    """Only editors preview the whole catalogue's drafts (every service's pending changes)."""
+    return roles.has_role(user, roles.EDITORS)
+
+
+@login_required
+def draft_document(request, kind: str):
+    """An editor's preview of the catalogue, poster or leaflet from the latest revisions (drafts included)."""
+    if not may_preview_drafts(request.user):
+        raise PermissionDenied
+    kind = _kind(kind)
+    if kind not in SHARED_KINDS:
+        raise Http404
+    return _serve(request, documents.get_document(kind, draft=True), None)
 
 
 def may_preview_draft(user, service: ServicePage) -> bool:

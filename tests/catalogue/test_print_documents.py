@@ -1,13 +1,25 @@
 """The four printed documents, rendered from published content and opened with pypdf."""
 
 import re
+import shutil
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
+from catalogue.models import CatalogueIndexPage, ServicePage
 from catalogue.printing import render
 from catalogue.printing.typography import NBSP, NNBSP, french
-from tests.catalogue.print_helpers import build_catalogue, pdf_pages, pdf_reader
+from directory import roles
+from tests.catalogue.print_helpers import (
+    build_catalogue,
+    build_varied_catalogue,
+    orphaned_headings,
+    pdf_pages,
+    pdf_reader,
+)
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +32,26 @@ def catalogue_content(catalogue_index, product_manager):
     return build_catalogue(catalogue_index, families=3, per_family=4, product_manager=product_manager)
 
 
+@pytest.fixture(scope="module")
+def published_catalogue(django_db_setup, django_db_blocker):
+    """The content of `catalogue_content`, its full catalogue rendered once for the tests that only read it.
+
+    Built in a transaction rolled back straight away: the following tests find the database unchanged.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        product_manager = make_user("thomas-module", roles.PRODUCT_MANAGERS)
+        made = build_catalogue(CatalogueIndexPage.objects.get(), product_manager=product_manager)
+        pdf, page_count = render.render_catalogue()
+        transaction.set_rollback(True)
+    return made, pdf, page_count
+
+
 def _size(page):
     return (float(page.mediabox.width), float(page.mediabox.height))
 
 
-def test_full_catalogue_prints_published_services_with_a_true_table_of_contents(catalogue_content):
-    pdf, page_count = render.render_catalogue()
+def test_full_catalogue_prints_published_services_with_a_true_table_of_contents(published_catalogue):
+    catalogue_content, pdf, page_count = published_catalogue
     pages = pdf_pages(pdf)
     assert len(pages) == page_count
     # cover, editorial, contents, synopsis, 3 chapters (4 services each), index, contact
@@ -58,8 +84,8 @@ def test_full_catalogue_prints_published_services_with_a_true_table_of_contents(
     assert re.search(rf"\b{toc_page + 1} / {page_count}\b", pages[toc_page])
 
 
-def test_index_of_services_points_to_the_right_pages(catalogue_content):
-    pages = pdf_pages(render.render_catalogue()[0])
+def test_index_of_services_points_to_the_right_pages(published_catalogue):
+    pages = pdf_pages(published_catalogue[1])
     index_page = next(i for i, page in enumerate(pages) if "Index des services" in page and "SRV-0-0" in page)
     for title, code, number in re.findall(
         r"(Service publié \d-\d) (SRV-\d-\d)[ .]*?(\d+)", pages[index_page]
@@ -106,10 +132,25 @@ def test_poster_is_one_a3_landscape_page_with_the_whole_offer(catalogue_index, f
     assert "Service caché" not in text
 
 
+def test_poster_columns_keep_families_whole_in_reading_order_and_even():
+    offers = [SimpleNamespace(services=[None] * n) for n in (25, 25, 25, 25, 25, 25, 25, 25)]
+    runs = render.poster_columns(offers, columns=6)
+    assert [offer for run in runs for offer in run] == offers  # every family once, in order
+    assert len(runs) <= 6 and max(len(run) for run in runs) == 2  # 8 whole families: 2 at most a column
+    offers = [SimpleNamespace(services=[None] * n) for n in (30, 2, 2, 2, 2, 30)]
+    assert [len(run) for run in render.poster_columns(offers, columns=3)] == [1, 4, 1]
+
+
 def test_poster_type_is_large_for_a_small_offer():
-    # Readable from a metre away: about 20 pt for a few dozen services, never below 6 pt.
-    assert render.poster_font_size(12, 3) >= 18
-    assert render.poster_font_size(200, 8) >= 9
+    # Readable from a metre away: large type for a few dozen services, never below 6 pt.
+    small = [SimpleNamespace(services=[None] * 4) for _ in range(3)]
+    tallest = max(
+        sum(4 + render.FAMILY_HEADER_LINES + render.FAMILY_GAP_LINES for _ in run)
+        for run in render.poster_columns(small)
+    )
+    assert render.poster_font_size(tallest) >= 24
+    assert render.poster_font_size(2 * (25 + render.FAMILY_HEADER_LINES + render.FAMILY_GAP_LINES)) >= 8
+    assert render.poster_font_size(10_000) == render.POSTER_MIN_PT
 
 
 def test_leaflet_is_an_a4_folded_in_three_announcing_the_mailbox(catalogue_content):
@@ -154,3 +195,53 @@ def test_progress_follows_the_layout(catalogue_content):
     render.render_catalogue(steps.append)
     assert steps == sorted(steps) and steps[0] == 10 and steps[-1] == 85
     assert any(40 < step < 85 for step in steps)  # pages being laid out
+
+
+def test_no_page_ends_with_a_heading(catalogue_index, tmp_path, monkeypatch):
+    made = build_varied_catalogue(catalogue_index, families=2, per_family=12)
+    pdf, page_count = render.render_catalogue()
+    assert page_count >= 15  # enough page ends to meet headings: see the control below
+    assert orphaned_headings(pdf, made) == []
+
+    # Control: without the rules that keep headings with what follows (ours, and WeasyPrint's default
+    # for h1-h3), the same content leaves headings at the foot of pages, and the check sees them.
+    css = tmp_path / "css"
+    shutil.copytree(render.CSS_DIR, css)
+    for sheet in css.glob("*.css"):
+        sheet.write_text(sheet.read_text().replace("break-after: avoid", "break-after: auto"))
+    with (css / "base.css").open("a") as base:
+        base.write("h1, h2, h3 { break-after: auto; }\n")
+    monkeypatch.setattr(render, "CSS_DIR", css)
+    assert orphaned_headings(render.render_catalogue()[0], made) != []
+
+
+@pytest.fixture
+def drafts(catalogue_content):
+    """Pending changes: a draft title, a renamed family, a withdrawn service (the hidden one is new)."""
+    services, families = catalogue_content["services"], catalogue_content["families"]
+    services[0].title = "Titre en brouillon"
+    services[0].save_revision()
+    families[2].title = "Famille renommée en brouillon"
+    families[2].save_revision()
+    ServicePage.objects.get(pk=services[1].pk).unpublish()  # as the admin does: from the stored page
+    return catalogue_content
+
+
+@pytest.mark.parametrize("kind", ["catalogue", "poster", "leaflet"])
+def test_draft_preview_prints_latest_revisions_marked_on_every_page(drafts, kind):
+    draft_pages = pdf_pages(render.render(kind, draft=True)[0])
+    published = " ".join(pdf_pages(render.render(kind)[0]))
+    draft = " ".join(draft_pages)
+    assert all("BROUILLON · Aperçu" in page for page in draft_pages)
+    assert "BROUILLON" not in published
+    assert "Famille renommée en brouillon" in draft and "Famille numéro 2" not in draft
+    assert "Famille renommée" not in published and "Famille numéro 2" in published
+    if kind == "leaflet":  # families and counts only: 12 published, 1 withdrawn, 1 never published
+        assert "12 services, une seule adresse" in draft and "11 services, une seule adresse" in published
+        return
+    # A draft-only service title and a never-published service: in the preview, not in print.
+    assert "Titre en brouillon" in draft and "Service caché jamais publié" in draft
+    assert "Titre en brouillon" not in published and "Service caché jamais publié" not in published
+    assert "Service publié 0-0" in published and "Service publié 0-0" not in draft
+    # A service withdrawn from publication is out of both.
+    assert "Service publié 0-1" not in draft and "Service publié 0-1" not in published

@@ -28,6 +28,7 @@ def test_anonymous_visitors_are_sent_to_login(client, content):
         reverse("catalogue:print_sheet", args=["SRV-0-0"]),
         reverse("catalogue:print_draft_sheet", args=["SRV-0-0"]),
         reverse("catalogue:print_status", args=["catalogue"]),
+        reverse("catalogue:print_draft", args=["catalogue"]),
     ):
         response = client.get(url)
         assert response.status_code == 302
@@ -155,6 +156,8 @@ def test_back_office_page_lists_documents_for_admin_roles(
     html = client_for(editor).get(url).content.decode()
     assert reverse("catalogue:print", args=["catalogue"]) in html
     assert reverse("catalogue:print_draft_sheet", args=["SRV-HIDDEN"]) in html
+    for kind in ("catalogue", "poster", "leaflet"):
+        assert reverse("catalogue:print_draft", args=[kind]) in html
     client = client_for(product_manager)
     with django_assert_max_num_queries(40) as small:
         client.get(url)
@@ -163,3 +166,89 @@ def test_back_office_page_lists_documents_for_admin_roles(
     with django_assert_max_num_queries(len(small.captured_queries)):
         html = client.get(url).content.decode()
     assert reverse("catalogue:print_sheet", args=["BULK-1"]) in html
+
+
+# --- Draft previews of the catalogue, the poster and the leaflet (editors only) --------------------
+
+
+@pytest.fixture
+def pending(drafted, content):
+    """Besides `drafted`: a service never published, and a family renamed in a draft."""
+    family = content["families"][1]
+    family.title = "Famille renommée en brouillon"
+    family.save_revision()
+    return drafted
+
+
+@pytest.mark.parametrize("kind", ["catalogue", "poster", "leaflet"])
+def test_only_editors_preview_drafts_of_shared_documents(
+    client_for, pending, content, user_a, product_manager, relationship_manager, cio, kind
+):
+    url = reverse("catalogue:print_draft", args=[kind])
+    other_pm = make_user("paula", "product_managers")
+    # The product manager of every service here still may not see the whole catalogue's pending work.
+    for user in (user_a, product_manager, other_pm, relationship_manager, cio):
+        assert client_for(user).get(url).status_code == 403, user
+    assert not PrintedDocument.objects.exists()  # nothing was built for them
+
+
+def test_editor_previews_the_draft_catalogue_built_in_the_background(
+    client_for, editor, user_a, pending, django_capture_on_commit_callbacks
+):
+    client = client_for(editor)
+    url = reverse("catalogue:print_draft", args=["catalogue"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.get(url)
+    assert response.status_code == 202 and "<progress" in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    assert len(callbacks) == 1
+    callbacks[0]()  # the worker builds it
+
+    response = client.get(url)
+    assert response["Cache-Control"] == "private, no-store"
+    assert "brouillon-catalogue-services-dsi.pdf" in response["Content-Disposition"]
+    pages = pdf_pages(_pdf(response))
+    assert all("BROUILLON · Aperçu" in page for page in pages)
+    text = " ".join(pages)
+    assert "Titre en brouillon" in text and "Service caché jamais publié" in text
+    assert "Famille renommée en brouillon" in text
+
+    # The published catalogue's cache is untouched: nothing built, then built from published content.
+    assert (
+        client_for(user_a).get(reverse("catalogue:print_status", args=["catalogue"])).json()["status"]
+        == "absent"
+    )
+    published_document = PrintedDocument.objects.filter(kind="catalogue", draft=False)
+    assert not published_document.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(user_a).get(reverse("catalogue:print", args=["catalogue"])).status_code == 202
+    published = " ".join(
+        pdf_pages(_pdf(client_for(user_a).get(reverse("catalogue:print", args=["catalogue"]))))
+    )
+    assert "Titre en brouillon" not in published and "Service caché jamais publié" not in published
+    assert "BROUILLON" not in published and "Service publié 0-0" in published
+    assert PrintedDocument.objects.filter(kind="catalogue").count() == 2
+
+
+def test_draft_preview_follows_each_new_revision(client_for, editor, pending, content):
+    client = client_for(editor)
+    url = reverse("catalogue:print_draft", args=["leaflet"])  # quick: built within the request
+    assert "Famille renommée en brouillon" in " ".join(pdf_pages(_pdf(client.get(url))))
+    family = content["families"][1]
+    family.title = "Famille renommée une deuxième fois"
+    family.save_revision()
+    text = " ".join(pdf_pages(_pdf(client.get(url))))
+    assert "Famille renommée une deuxième fois" in text and "Famille renommée en brouillon" not in text
+
+
+def test_draft_previews_exist_for_shared_documents_only(client_for, editor, content):
+    client = client_for(editor)
+    for kind in ("sheet", "brochure"):
+        assert client.get(reverse("catalogue:print_draft", args=[kind])).status_code == 404
+
+
+def test_back_office_offers_draft_previews_to_editors_only(client_for, content, editor, product_manager):
+    url = reverse("catalogue_print_admin")
+    draft_url = reverse("catalogue:print_draft", args=["poster"])
+    assert draft_url in client_for(editor).get(url).content.decode()
+    assert draft_url not in client_for(product_manager).get(url).content.decode()
