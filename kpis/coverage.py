@@ -37,27 +37,36 @@ def subscribed_entities_by_service(day: dt.date, service_ids: Iterable[int] | No
     return {row["service_id"]: row["n"] for row in counts}
 
 
-def coverage_pct_by_service(day: dt.date, service_ids: Iterable[int]) -> dict[int, float | None]:
-    """Coverage rate at `day` in % for each service (0.0 without subscriptions; None if no entity at all)."""
+def coverage_pct_by_service(
+    day: dt.date, service_ids: Iterable[int], subscribed: dict[int, int] | None = None
+) -> dict[int, float | None]:
+    """Coverage rate at `day` in % for each service (0.0 without subscriptions; None if no entity at all).
+
+    `subscribed`: `subscribed_entities_by_service(day)` when the caller already has it."""
     service_ids = list(service_ids)
     total = entity_count_on(day)
     if total == 0:
         return dict.fromkeys(service_ids)
-    subscribed = subscribed_entities_by_service(day, service_ids)
+    if subscribed is None:
+        subscribed = subscribed_entities_by_service(day, service_ids)
     return {service_id: subscribed.get(service_id, 0) * 100 / total for service_id in service_ids}
 
 
-def mature_share_held_by_directorate(start: dt.date, end: dt.date) -> dict[str, float | None]:
+def mature_share_held_by_directorate(
+    start: dt.date, end: dt.date, subscribed: dict[int, int] | None = None
+) -> dict[str, float | None]:
     """Renewal capacity (KPIS.md), for the company (key "__company__") and each directorate code.
 
     Mature services: company-wide coverage >= 90 % at `start`, whatever their maturity label. Of the
     (service, entity) pairs with an active subscription to a mature service at `start`, the % whose pair
     still has an active subscription (any one) at `end`; None where there is no such pair.
+    `subscribed`: `subscribed_entities_by_service(start)` when the caller already has it.
     """
     total = entity_count_on(start)
     if total == 0:
         return {}
-    subscribed = subscribed_entities_by_service(start)
+    if subscribed is None:
+        subscribed = subscribed_entities_by_service(start)
     mature = [sid for sid, n in subscribed.items() if n * 100 >= MATURE_COVERAGE_PCT * total]
     if not mature:
         return {}

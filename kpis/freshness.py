@@ -166,6 +166,44 @@ def as_of(period: Period) -> AsOf:
     return AsOf(snapshot.computed_at, not _is_current(snapshot, last_change()))
 
 
+def standard_periods(today: dt.date) -> list[Period]:
+    """The periods the dashboard opens on: the month, quarter and year containing `today`, the last
+    complete one of each (the default view is the last complete quarter), and their previous periods
+    (each view compares with its previous period)."""
+    from kpis.dashboard import MONTH, QUARTER, YEAR, period_of
+
+    shown = []
+    for kind in (MONTH, QUARTER, YEAR):
+        current = period_of(kind, today)
+        shown += [current, period_of(kind, current.start - dt.timedelta(days=1))]
+    periods = []
+    for period in shown + [p.previous() for p in shown]:
+        if period not in periods:
+            periods.append(period)
+    return periods
+
+
+def refresh_standard_periods(today: dt.date | None = None) -> dict[str, int]:
+    """Compute what the dashboard's usual views need and is missing or stale, so that their first view
+    after a change or a new month reads stored figures (run by `refresh_indicators`)."""
+    today = today or timezone.localdate()
+    changed = last_change()
+    stored = {s.key: s for s in IndicatorSnapshot.objects.filter(computed_at__gte=changed)}
+    done = kept = 0
+    periods = standard_periods(today)
+    wanted = [("indicators", period, ()) for period in periods]
+    charts = ("requests-by-month", "nps-by-month")  # the company's; periods[:6] are the ones shown
+    wanted += [(name, period, (None,)) for period in periods[:6] for name in charts]
+    for name, period, args in wanted:
+        snapshot = stored.get(_key(name, period, args))
+        if snapshot is not None and _is_current(snapshot, changed):
+            kept += 1
+            continue
+        compute_and_store(name, period, *args)
+        done += 1
+    return {"computed": done, "current": kept}
+
+
 WATCHED_MODELS = (
     "requests_box.Request",
     "kpis.SurveyAnswer",

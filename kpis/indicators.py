@@ -8,8 +8,9 @@ import datetime as dt
 from collections import defaultdict
 from math import ceil, floor
 
-from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q, Window
-from django.db.models.functions import Ceil, Floor, RowNumber, TruncMonth
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncMonth
 
 from catalogue.models import ServicePage
 from committees.models import Interaction, Project
@@ -44,7 +45,8 @@ def compute_indicators(period: Period) -> dict:
     new_projects = _entities_with_new_project(period)
     new_requesters = _new_entities_with_request(period)
     signed_new = _projects_signed_with_new_clients(period)
-    held = coverage.mature_share_held_by_directorate(period.start, period.end)
+    subscribed_start = coverage.subscribed_entities_by_service(period.start)
+    held = coverage.mature_share_held_by_directorate(period.start, period.end, subscribed_start)
 
     blocks = {}
     for group in groups:
@@ -78,7 +80,7 @@ def compute_indicators(period: Period) -> dict:
         },
         "company": blocks[COMPANY],
         "directorates": {code: blocks[code] for code in directorate_codes},
-        "services": _service_blocks(period, previous),
+        "services": _service_blocks(period, previous, subscribed_start),
     }
 
 
@@ -143,62 +145,65 @@ def _processing_hours(period: Period) -> dict[tuple[str, str], tuple[float | Non
     per directorate. One query ranks the durations twice in the database (window functions partitioned
     by kind, and by directorate and kind); only the rows that the interpolation needs (at most 4 per
     partition) come back."""
-    duration = SecondsBetween("received_at", "resolved_at")
-    order = [duration.asc(), F("id").asc()]
-    partitions = {"company": [F("kind")], "directorate": [F(DIRECTORATE), F("kind")]}
-    windows = {}
-    for name, partition in partitions.items():
-        windows[f"{name}_rank"] = Window(RowNumber(), partition_by=partition, order_by=order)
-        windows[f"{name}_size"] = Window(Count("id"), partition_by=partition)
-    wanted = Q()
-    for name in partitions:
-        for fraction in (0.5, 0.9):
-            position = (F(f"{name}_size") - 1) * fraction
-            wanted |= Q(**{f"{name}_rank": Floor(position) + 1}) | Q(**{f"{name}_rank": Ceil(position) + 1})
-    rows = (
-        Request.objects.filter(_in(period, "resolved_at"), resolved_at__gte=F("received_at"))
-        .annotate(duration=duration, **windows)
-        .filter(wanted)
-        .values(DIRECTORATE, "kind", "duration", *windows)
-    )
     values: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
     sizes: dict[tuple[str, str], int] = {}
-    for row in rows:
-        for name, group in (("company", COMPANY), ("directorate", row[DIRECTORATE])):
-            size, rank = row[f"{name}_size"], row[f"{name}_rank"]
-            if group is None or not _needed(rank - 1, size):
-                continue
-            values[(group, row["kind"])][rank - 1] = _hours(row["duration"])
-            sizes[(group, row["kind"])] = size
+    with connection.cursor() as cursor:
+        cursor.execute(_hours_sql(connection), [period.start_at, period.end_at])
+        for directorate, kind, duration, *ranks in cursor.fetchall():
+            company_rank, company_size, directorate_rank, directorate_size = ranks
+            for group, rank, size in (
+                (COMPANY, company_rank, company_size),
+                (directorate, directorate_rank, directorate_size),
+            ):
+                if group is None or not _needed(rank - 1, size):
+                    continue
+                values[(group, kind)][rank - 1] = _hours(duration)
+                sizes[(group, kind)] = size
     result = {}
     for key, known in values.items():
         result[key] = tuple(round2(_interpolate(known, sizes[key], fraction)) for fraction in (0.5, 0.9))
     return result
 
 
+def _wanted_ranks(size: str) -> str:
+    """The 1-based ranks that the median's and the p90's interpolation read, in integer arithmetic
+    (floor and ceiling of (size - 1) x 0.5 and x 0.9, plus one), the same on SQLite and PostgreSQL."""
+    return f"({size} - 1) / 2 + 1, {size} / 2 + 1, ({size} - 1) * 9 / 10 + 1, (({size} - 1) * 9 + 9) / 10 + 1"
+
+
+def _hours_sql(connection) -> str:
+    """Written in SQL rather than with the ORM so that each duration is computed once per request
+    (in the inner query) instead of once per window that sorts on it."""
+    if connection.vendor == "sqlite":
+        duration = "(julianday(r.resolved_at) - julianday(r.received_at)) * 86400.0"
+    else:
+        duration = "EXTRACT(EPOCH FROM (r.resolved_at - r.received_at))"
+    request, entity, directorate = (m._meta.db_table for m in (Request, Entity, Directorate))
+    # Only table names and fixed SQL are interpolated; the dates are parameters.
+    return f"""
+        SELECT directorate, kind, duration, company_rank, company_size, directorate_rank, directorate_size
+        FROM (
+            SELECT directorate, kind, duration,
+                ROW_NUMBER() OVER (PARTITION BY kind ORDER BY duration, id) AS company_rank,
+                COUNT(*) OVER (PARTITION BY kind) AS company_size,
+                ROW_NUMBER() OVER (PARTITION BY directorate, kind ORDER BY duration, id) AS directorate_rank,
+                COUNT(*) OVER (PARTITION BY directorate, kind) AS directorate_size
+            FROM (
+                SELECT r.id AS id, r.kind AS kind, d.code AS directorate, {duration} AS duration
+                FROM {request} r
+                LEFT JOIN {entity} e ON e.id = r.entity_id
+                LEFT JOIN {directorate} d ON d.id = e.directorate_id
+                WHERE r.resolved_at >= %s AND r.resolved_at < %s AND r.resolved_at >= r.received_at
+            ) durations
+        ) ranked
+        WHERE company_rank IN ({_wanted_ranks("company_size")})
+           OR directorate_rank IN ({_wanted_ranks("directorate_size")})
+    """  # noqa: S608
+
+
 def _needed(index: int, size: int) -> bool:
     """Whether the index-th smallest of `size` values enters the median's or the p90's interpolation."""
     return any(index in (floor((size - 1) * f), ceil((size - 1) * f)) for f in (0.5, 0.9))
-
-
-class SecondsBetween(Func):
-    """Seconds from the first date-time to the second, as a float, computed natively by the database.
-
-    Django's own date-time subtraction runs a Python function per row on SQLite; this one does not
-    (julianday is exact to the millisecond, far below the hundredth of an hour the indicators show).
-    """
-
-    output_field = FloatField()
-    arity = 2
-
-    def as_sql(self, compiler, connection, **extra_context):
-        start, end = (compiler.compile(expression) for expression in self.get_source_expressions())
-        sql = f"EXTRACT(EPOCH FROM ({end[0]} - {start[0]}))"
-        return sql, (*end[1], *start[1])
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        start, end = (compiler.compile(expression) for expression in self.get_source_expressions())
-        return f"((julianday({end[0]}) - julianday({start[0]})) * 86400.0)", (*end[1], *start[1])
 
 
 def _hours(seconds: float) -> float:
@@ -325,13 +330,14 @@ def _projects_signed_with_new_clients(period: Period) -> dict[str, int]:
     return result
 
 
-def _service_blocks(period: Period, previous: Period) -> dict[str, dict]:
+def _service_blocks(period: Period, previous: Period, subscribed_start: dict[int, int]) -> dict[str, dict]:
     services = list(ServicePage.objects.order_by("code").values("id", "code", "maturity"))
     ids = [s["id"] for s in services]
     current = _requests_by_service(period)
     before = _requests_by_service(previous)
-    start = coverage.coverage_pct_by_service(period.start, ids)
-    end = coverage.coverage_pct_by_service(period.end, ids)
+    start = coverage.coverage_pct_by_service(period.start, ids, subscribed_start)
+    subscribed_end = coverage.subscribed_entities_by_service(period.end)
+    end = coverage.coverage_pct_by_service(period.end, ids, subscribed_end)
     blocks = {}
     for service in services:
         sid = service["id"]

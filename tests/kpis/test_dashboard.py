@@ -461,3 +461,47 @@ def test_snapshots_are_shared_by_every_process_through_the_database(world, entit
     with CaptureQueriesContext(connection) as read:
         assert freshness.indicators(Q3) == expected
     assert len(read.captured_queries) == 2  # the snapshot and the last change
+
+
+def test_the_usual_periods_are_computed_ahead_and_only_again_after_a_change(client_for, world, entity_a, cio):
+    today = D(2026, 11, 23)
+    periods = freshness.standard_periods(today)
+    # Month, quarter and year containing today, the last complete ones, and each one's previous period.
+    assert Period(D(2026, 11, 1), D(2026, 12, 1)) in periods
+    assert Period(D(2026, 7, 1), D(2026, 10, 1)) in periods  # the default view: last complete quarter
+    assert Period(D(2026, 4, 1), D(2026, 7, 1)) in periods  # what it is compared with
+    assert Period(D(2025, 1, 1), D(2026, 1, 1)) in periods
+    assert len(periods) == len(set(periods))
+
+    first = freshness.refresh_standard_periods(today)
+    assert first["computed"] > 0 and first["current"] == 0
+    assert freshness.refresh_standard_periods(today) == {"computed": 0, "current": first["computed"]}
+
+    # The CIO's default view now reads stored figures only: not one query over the requests.
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(cio).get(DASHBOARD, Q3_PARAMS)
+    assert not [q["sql"] for q in queries.captured_queries if "requests_box_request" in q["sql"]]
+    assert response.context["as_of"].stale is False
+    before = response.context["result"]["company"]["requests"]
+
+    make_request(entity_a, at(2026, 8, 3))
+    after = freshness.refresh_standard_periods(today)
+    assert after["computed"] == first["computed"]  # everything depended on the requests
+    assert freshness.indicators(Q3)["company"]["requests"] == before + 1
+
+
+def test_refresh_indicators_command_and_its_background_task(world, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_tasks import default_task_backend
+
+    out = StringIO()
+    call_command("refresh_indicators", stdout=out)
+    assert out.getvalue().startswith("computed: ")
+    assert IndicatorSnapshot.objects.filter(key__startswith="indicators:").exists()
+
+    settings.TASKS = DUMMY_TASKS
+    call_command("refresh_indicators", "--background", "--every", "3600", stdout=StringIO())
+    [queued] = default_task_backend.results
+    assert queued.task.name == "refresh_standard_periods" and queued.kwargs == {"every": 3600}
