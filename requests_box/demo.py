@@ -27,6 +27,7 @@ from requests_box.models import (
     Request,
     RoutingRule,
     Status,
+    Team,
 )
 
 DEMO_DOMAIN = "relais-dsi.demo"
@@ -214,7 +215,7 @@ def seed() -> dict[str, int]:
 
 # -- a year of handled requests, through the same services as the screens
 
-YEAR_COUNT = 1500
+YEAR_COUNT = 3000
 CAUSES = [
     "Délai non tenu",
     "Qualité de la réponse",
@@ -231,8 +232,30 @@ KIND_PROFILE = {
 }
 
 
-def _settings_rows(manager):
+TEAMS = [
+    # name, e-mail, how many of the product managers are members
+    ("Support poste de travail", "support-poste@groupe-aurelia.fr", 2),
+    ("Applications métier", "", 3),
+    ("Réseau et téléphonie", "", 1),
+]
+
+
+def _teams(product_managers) -> list[Team]:
+    teams = []
+    for n, (name, email, size) in enumerate(TEAMS):
+        team, _created = Team.objects.get_or_create(name=name, defaults={"email": email})
+        if not team.members.exists():
+            team.members.set(product_managers[n : n + size] or product_managers[:1])
+        teams.append(team)
+    return teams
+
+
+def _settings_rows(manager, teams):
     causes = [ComplaintCause.objects.get_or_create(name=name)[0] for name in CAUSES]
+    RoutingRule.objects.get_or_create(
+        name="Postes et impressions : à l'équipe support",
+        defaults={"order": 30, "subject_words": "imprimante, écran, poste", "assign_to_team": teams[0]},
+    )
     RoutingRule.objects.get_or_create(
         name="Réclamations : à la responsable relations clients",
         defaults={
@@ -257,11 +280,15 @@ def _settings_rows(manager):
 def seed_year(rng, now, contacts, services_list, manager, taken) -> None:
     if manager is None or not contacts:
         return
-    causes = _settings_rows(manager)
-    staff = [manager, *get_user_model().objects.filter(groups__name="product_managers").order_by("pk")[:4]]
+    product_managers = list(get_user_model().objects.filter(groups__name="product_managers").order_by("pk"))
+    teams = _teams(product_managers)
+    causes = _settings_rows(manager, teams)
+    staff = [manager, *product_managers[:4]]
     kinds = list(KIND_PROFILE)
     weights = [KIND_PROFILE[k][0] for k in kinds]
-    with transaction.atomic():
+    # The history rows of the year are written in bulk at the end (the state changes themselves go
+    # through the workflow one by one, as on the screens).
+    with transaction.atomic(), services.deferred_events():
         for n in range(YEAR_COUNT):
             message_id = f"<demo-year-{n}@{DEMO_DOMAIN}>"
             kind = rng.choices(kinds, weights)[0]
@@ -294,8 +321,24 @@ def seed_year(rng, now, contacts, services_list, manager, taken) -> None:
                 route=False,
             )
             if kind != Kind.SIMPLE:  # a simple request is qualified by its assignment
-                request = workflow.qualify(request, actor=manager, kind=kind, cause=cause, serious=serious)
-            request = workflow.assign(request, assignee=staff[n % len(staff)], actor=manager)
+                request = workflow.qualify(
+                    request,
+                    actor=manager,
+                    kind=kind,
+                    cause=cause,
+                    serious=serious,
+                    now=min(received_at + dt.timedelta(minutes=20), resolved_at),
+                )
+            # Three requests in four also go to a team (the demo tells no team by mail).
+            team = teams[n % 4] if n % 4 < len(teams) else ...
+            request = workflow.assign(
+                request,
+                assignee=staff[n % len(staff)],
+                team=team,
+                actor=manager,
+                notify=False,
+                now=min(received_at + dt.timedelta(minutes=30), resolved_at),
+            )
             if resolved_at >= now or rolls[2] < 0.04:
                 if rolls[3] < 0.3:
                     workflow.change_status(request, Status.WAITING_CLIENT, actor=manager)
@@ -315,14 +358,43 @@ def seed_year(rng, now, contacts, services_list, manager, taken) -> None:
                 workflow.change_status(
                     request, Status.CLOSED, actor=manager, now=resolved_at + dt.timedelta(days=7)
                 )
-    if not PreventiveAction.objects.exists():
+    _preventive_actions(manager)
+
+
+PREVENTIVE_ACTIONS = [
+    (
+        "Point hebdomadaire sur les incidents récurrents",
+        "Décidé à la lecture du tableau des réclamations par cause.",
+        "Incident récurrent",
+        False,
+    ),
+    (
+        "Relance automatique avant l'échéance promise",
+        "Les réclamations « Délai non tenu » reviennent chaque mois : alerte à 75 % du délai.",
+        "Délai non tenu",
+        True,
+    ),
+    (
+        "Charte d'accueil téléphonique",
+        "Formation d'une demi-journée pour le centre de services.",
+        "Accueil / communication",
+        False,
+    ),
+]
+
+
+def _preventive_actions(manager) -> None:
+    if PreventiveAction.objects.exists():
+        return
+    today = timezone.localdate()
+    for n, (title, description, cause, done) in enumerate(PREVENTIVE_ACTIONS):
         action = PreventiveAction.objects.create(
-            title="Point hebdomadaire sur les incidents récurrents",
-            description="Décidé à la lecture du tableau des réclamations par cause.",
+            title=title,
+            description=description,
             owner=manager,
+            done=done,
+            decided_on=today - dt.timedelta(days=30 * (len(PREVENTIVE_ACTIONS) - n)),
         )
         action.complaints.set(
-            Request.objects.filter(kind=Kind.RECLAMATION, cause__name="Incident récurrent").order_by("pk")[
-                :10
-            ]
+            Request.objects.filter(kind=Kind.RECLAMATION, cause__name=cause).order_by("pk")[:8]
         )

@@ -7,8 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import ServicePage
 from directory.models import Directorate
-from requests_box.forms import staff_queryset
-from requests_box.models import IgnoredMessage, Kind, QuarantinedMessage, QuarantineStatus, Request, Status
+from requests_box.forms import staff_queryset, team_queryset
+from requests_box.models import (
+    ComplaintCause,
+    IgnoredMessage,
+    Kind,
+    PreventiveAction,
+    QuarantinedMessage,
+    QuarantineStatus,
+    Request,
+    Status,
+)
 
 
 class RequestFilter(django_filters.FilterSet):
@@ -79,6 +88,9 @@ class TriageFilter(django_filters.FilterSet):
     assignee = django_filters.ModelChoiceFilter(
         label=_("Assignee"), queryset=staff_queryset(), empty_label=_("Anyone")
     )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=team_queryset(), empty_label=_("Any team")
+    )
     urgent = django_filters.BooleanFilter(label=_("Urgent"))
     important = django_filters.BooleanFilter(label=_("Important"))
     received_after = django_filters.DateFilter(
@@ -113,7 +125,7 @@ class TriageFilter(django_filters.FilterSet):
 
     class Meta:
         model = Request
-        fields = ["q", "status", "kind", "service", "directorate", "assignee", "urgent", "important"]
+        fields = ["q", "status", "kind", "service", "directorate", "assignee", "team", "urgent", "important"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -122,3 +134,47 @@ class TriageFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(reference__icontains=value) | Q(subject__icontains=value) | Q(sender_email__icontains=value)
         )
+
+
+class PreventiveActionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    done = django_filters.BooleanFilter(label=_("Done"))
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=staff_queryset(), empty_label=_("Anyone")
+    )
+    cause = django_filters.ModelChoiceFilter(
+        label=_("Cause of the complaints"),
+        field_name="complaints__cause",
+        queryset=ComplaintCause.objects.order_by("name"),
+        empty_label=_("All causes"),
+        distinct=True,
+    )
+    directorate = django_filters.ModelChoiceFilter(
+        label=_("Directorate of the complaints"),
+        field_name="complaints__entity__directorate",
+        queryset=Directorate.objects.order_by("name"),
+        empty_label=_("All directorates"),
+        distinct=True,
+    )
+    decided_after = django_filters.DateFilter(
+        label=_("Decided from"),
+        field_name="decided_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    decided_before = django_filters.DateFilter(
+        label=_("Decided until"),
+        field_name="decided_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = PreventiveAction
+        fields = ["q", "done", "owner", "cause", "directorate", "decided_after", "decided_before"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))

@@ -217,12 +217,20 @@ class QualifyForm(VersionedForm):
         return cls(data, initial=initial, prefix="qualify")
 
 
+def team_queryset():
+    from requests_box.models import Team
+
+    return Team.objects.filter(active=True).order_by("name")
+
+
 class AssignForm(VersionedForm):
     assignee = StaffChoiceField(label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False, empty_label=_("No team"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff_queryset()
+        self.fields["team"].queryset = team_queryset()
 
 
 class StatusForm(VersionedForm):
@@ -274,23 +282,42 @@ class SatisfactionForm(VersionedForm):
 
 
 class BulkForm(forms.Form):
-    ACTIONS = [("assign", _("Assign")), ("qualify", _("Set the type"))]
+    """A bulk action on the ticked rows; each row carries the version it was shown at (``version-<pk>``),
+    so that a request changed since the page was loaded is skipped, not overwritten."""
+
+    ACTIONS = [
+        ("assign", _("Assign to a person")),
+        ("team", _("Give to a team")),
+        ("qualify", _("Set the type")),
+    ]
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     assignee = StaffChoiceField(label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False, empty_label=_("No team"))
     kind = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *Kind.choices], required=False)
     selected = forms.ModelMultipleChoiceField(queryset=None)
 
     def __init__(self, *args, **kwargs):
         from requests_box.models import Request
 
+        kwargs.setdefault("auto_id", "bulk_%s")  # the filter form beside it has fields of the same names
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff_queryset()
+        self.fields["team"].queryset = team_queryset()
         self.fields["selected"].queryset = Request.objects.all()
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("action") == "qualify" and not cleaned.get("kind"):
             self.add_error("kind", _("Choose the type."))
+        versions = {}
+        for item in cleaned.get("selected") or []:
+            raw = self.data.get(f"version-{item.pk}", "")
+            if not str(raw).isdigit():
+                raise forms.ValidationError(
+                    _("Reload the page: the version of %(ref)s is missing."), params={"ref": item.reference}
+                )
+            versions[item.pk] = int(raw)
+        cleaned["versions"] = versions
         return cleaned
 
 

@@ -208,11 +208,20 @@ def complaint_tables(scope: Scope) -> list[Table]:
         defaultdict(int),
         defaultdict(int),
     )
+    # (month, value) → complaints, for the monthly and cumulative tables of each dimension.
+    monthly_by = {"cause": defaultdict(int), "origin": defaultdict(int), "sector": defaultdict(int)}
     for row in rows:
-        by_month[_month_key(row["month"])] += row["n"]
-        by_origin[_label(Channel.choices, row["channel"])] += row["n"]
-        by_cause[row["cause__name"] or str(UNKNOWN)] += row["n"]
-        by_sector[row["entity__directorate__name"] or str(UNKNOWN)] += row["n"]
+        month = _month_key(row["month"])
+        origin = _label(Channel.choices, row["channel"])
+        cause = row["cause__name"] or str(UNKNOWN)
+        sector = row["entity__directorate__name"] or str(UNKNOWN)
+        by_month[month] += row["n"]
+        by_origin[origin] += row["n"]
+        by_cause[cause] += row["n"]
+        by_sector[sector] += row["n"]
+        monthly_by["origin"][(month, origin)] += row["n"]
+        monthly_by["cause"][(month, cause)] += row["n"]
+        monthly_by["sector"][(month, sector)] += row["n"]
     monthly, cumulative = [], 0
     for month in _months(scope):
         cumulative += by_month[month]
@@ -252,7 +261,83 @@ def complaint_tables(scope: Scope) -> list[Table]:
             [_("Cause"), _("Resolved"), _("Median"), _("90th percentile")],
             handling,
         ),
+        *_crosstabs(scope, "cause", _("Cause"), monthly_by["cause"]),
+        *_crosstabs(scope, "origin", _("Channel"), monthly_by["origin"]),
+        *_crosstabs(scope, "sector", _("Directorate"), monthly_by["sector"]),
+        complaint_time_monthly_table(scope),
     ]
+
+
+def _crosstabs(scope: Scope, key: str, what: str, counts: dict[tuple[dt.date, str], int]) -> list[Table]:
+    """Two tables, month × value of one dimension: the complaints of each month, and the cumulative
+    count since the start of the period. Columns: the values seen in the period, "Unknown" last."""
+    unknown = str(UNKNOWN)
+    values = sorted({value for _month, value in counts}, key=lambda v: (v == unknown, v))
+    monthly, cumulative, running = [], [], defaultdict(int)
+    for month in _months(scope):
+        label = month.strftime("%Y-%m")
+        row = [counts.get((month, value), 0) for value in values]
+        for value, n in zip(values, row, strict=True):
+            running[value] += n
+        monthly.append([label, *row, sum(row)])
+        totals = [running[value] for value in values]
+        cumulative.append([label, *totals, sum(totals)])
+    header = [_("Month"), *values, _("Total")]
+    titles = {
+        "cause": (_("Complaints by cause, per month"), _("Complaints by cause, cumulative")),
+        "origin": (_("Complaints by origin, per month"), _("Complaints by origin, cumulative")),
+        "sector": (_("Complaints by sector, per month"), _("Complaints by sector, cumulative")),
+    }
+    per_month_title, cumulative_title = titles[key]
+    return [
+        Table(f"complaints_{key}_monthly", per_month_title, header, monthly),
+        Table(f"complaints_{key}_cumulative", cumulative_title, header, cumulative),
+    ]
+
+
+def _percentiles(durations: list[float], fractions=(0.5, 0.9)) -> list[float | None]:
+    if not durations:
+        return [None for _f in fractions]
+    ordered = sorted(durations)
+    known = dict(enumerate(ordered))
+    return [round(_interpolate(known, len(ordered), f), 1) for f in fractions]
+
+
+def complaint_time_monthly_table(scope: Scope) -> Table:
+    """Complaints resolved each month: handling time (median, 90th percentile, hours), for the month
+    and cumulated since the start of the period. One query; complaints are few, their durations are
+    read and ranked here."""
+    rows = (
+        scope.requests("resolved_at")
+        .filter(kind=Kind.RECLAMATION, resolved_at__gte=F("received_at"))
+        .values_list("received_at", "resolved_at")
+    )
+    per_month: dict[dt.date, list[float]] = defaultdict(list)
+    for received_at, resolved_at in rows:
+        per_month[_month_key(resolved_at)].append(_hours(resolved_at - received_at))
+    result, so_far = [], []
+    for month in _months(scope):
+        durations = per_month.get(month, [])
+        so_far.extend(durations)
+        result.append(
+            [
+                month.strftime("%Y-%m"),
+                len(durations),
+                *_percentiles(durations),
+                len(so_far),
+                *_percentiles(so_far),
+            ]
+        )
+    header = [
+        _("Month of resolution"),
+        _("Resolved"),
+        _("Median"),
+        _("90th percentile"),
+        _("Resolved, cumulative"),
+        _("Median, cumulative"),
+        _("90th percentile, cumulative"),
+    ]
+    return Table("complaints_time_monthly", _("Complaint handling time per month (hours)"), header, result)
 
 
 def all_tables(scope: Scope) -> list[Table]:

@@ -74,6 +74,29 @@ class ReferenceCounter(models.Model):
         return f"REQ-{year}-{row[0]:06d}"
 
 
+class Team(models.Model):
+    """A team of the DSI that requests can be given to (a product team, the service desk…)."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="request_teams", verbose_name=_("members")
+    )
+    email = models.EmailField(
+        _("team e-mail"),
+        blank=True,
+        help_text=_("Optional: told of every request given to the team."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self):
+        return self.name
+
+
 class Request(models.Model):
     """A client request, whatever channel it came through, with its deadline and status."""
 
@@ -131,6 +154,14 @@ class Request(models.Model):
         related_name="assigned_requests",
         verbose_name=_("assignee"),
     )
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+        verbose_name=_("team"),
+    )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     response_type = models.CharField(
@@ -184,6 +215,7 @@ class Request(models.Model):
             models.Index(fields=["sender_email"]),
             models.Index(fields=["status", "warning_at"]),
             models.Index(fields=["assignee", "status"]),
+            models.Index(fields=["team", "status"]),
         ]
 
     def __str__(self):
@@ -490,6 +522,14 @@ class RoutingRule(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("assign to"),
+    )
+    assign_to_team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assign to the team"),
     )
     assign_to_product_manager = models.BooleanField(
         _("assign to the service's product manager"), default=False

@@ -10,7 +10,11 @@ from requests_box.models import EventKind, Request, RoutingRule
 
 
 def active_rules() -> list[RoutingRule]:
-    return list(RoutingRule.objects.filter(active=True).select_related("family").order_by("order", "pk"))
+    return list(
+        RoutingRule.objects.filter(active=True)
+        .select_related("family", "assign_to", "assign_to_team")
+        .order_by("order", "pk")
+    )
 
 
 def _words(value: str) -> list[str]:
@@ -72,8 +76,15 @@ def route(request: Request, *, actor=None) -> RoutingRule | None:
     assignee = rule.assign_to
     if assignee is None and rule.assign_to_product_manager and request.service_id:
         assignee = request.service.product_manager
-    if assignee is not None:
-        request = workflow.assign(request, assignee=assignee, actor=actor, detail=str(rule))
+    team = rule.assign_to_team if rule.assign_to_team_id and rule.assign_to_team.active else None
+    if assignee is not None or team is not None:
+        request = workflow.assign(
+            request,
+            assignee=assignee if assignee is not None else ...,
+            team=team if team is not None else ...,
+            actor=actor,
+            detail=str(rule),
+        )
     recipients = [address.strip() for address in rule.notify.split(",") if address.strip()]
     if recipients:
         with translation.override(settings.LANGUAGE_CODE):

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -12,6 +12,7 @@ from requests_box.models import (
     Direction,
     IgnoredMessage,
     Message,
+    PreventiveAction,
     QuarantinedMessage,
     QuarantineStatus,
     Request,
@@ -103,20 +104,29 @@ def mailbox_counts() -> dict[str, int]:
 # -- the triage screen
 
 OPEN_EXCLUDED = ("resolved", "closed")
-QUEUES = ("open", "mine", "unassigned", "soon", "complaints", "unknown", "all")
+QUEUES = ("open", "mine", "teams", "unassigned", "soon", "complaints", "unknown", "all")
+
+
+def _my_teams(user):
+    # A subquery, not a join: a request counts once whatever the number of its team's members.
+    from requests_box.models import Team
+
+    return Team.objects.filter(members=user).values("pk")
 
 
 def triage_queryset(user, queue: str, now: dt.datetime | None = None) -> QuerySet[Request]:
     """The requests of one queue of the triage screen."""
     now = now or timezone.now()
-    base = Request.objects.select_related("service", "entity__directorate", "assignee")
+    base = Request.objects.select_related("service", "entity__directorate", "assignee", "team")
     open_ = base.exclude(status__in=OPEN_EXCLUDED)
     if queue == "all":
         return base
     if queue == "mine":
         return open_.filter(assignee=user)
+    if queue == "teams":
+        return open_.filter(team__in=_my_teams(user))
     if queue == "unassigned":
-        return open_.filter(assignee__isnull=True)
+        return open_.filter(assignee__isnull=True, team__isnull=True)
     if queue == "soon":
         return open_.exclude(status="waiting_client").filter(warning_at__lte=now)
     if queue == "complaints":
@@ -134,7 +144,8 @@ def queue_counts(user, now: dt.datetime | None = None) -> dict[str, int]:
         all=Count("pk"),
         open=Count("pk", filter=is_open),
         mine=Count("pk", filter=is_open & Q(assignee=user)),
-        unassigned=Count("pk", filter=is_open & Q(assignee__isnull=True)),
+        teams=Count("pk", filter=is_open & Q(team__in=_my_teams(user))),
+        unassigned=Count("pk", filter=is_open & Q(assignee__isnull=True, team__isnull=True)),
         soon=Count("pk", filter=is_open & ~Q(status="waiting_client") & Q(warning_at__lte=now)),
         complaints=Count("pk", filter=Q(kind="reclamation") & ~Q(status="closed")),
         unknown=Count("pk", filter=is_open & Q(entity__isnull=True)),
@@ -152,3 +163,13 @@ def client_history(request: Request, limit: int = 20) -> QuerySet[Request]:
     else:
         return Request.objects.none()
     return others.exclude(pk=request.pk).select_related("service").order_by("-received_at")[:limit]
+
+
+def preventive_actions() -> QuerySet[PreventiveAction]:
+    """The register of preventive actions, each with the complaints that motivated it (two queries)."""
+    complaints = Request.objects.select_related("cause", "entity__directorate").order_by("received_at", "pk")
+    return (
+        PreventiveAction.objects.select_related("owner")
+        .prefetch_related(Prefetch("complaints", queryset=complaints))
+        .order_by("done", "-decided_on", "-pk")
+    )

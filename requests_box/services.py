@@ -3,7 +3,9 @@
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -76,10 +78,37 @@ def store_attachments(message: Message, files: Iterable[NewFile]) -> list[Attach
     return stored
 
 
+# While set (see `deferred_events`), history rows are collected here and written in bulk.
+_deferred_events: ContextVar[list[RequestEvent] | None] = ContextVar("deferred_events", default=None)
+
+
 def record_event(request: Request, kind: str, *, actor=None, detail: str = "", at=None) -> RequestEvent:
-    return RequestEvent.objects.create(
-        request=request, kind=kind, actor=actor, detail=detail, at=at or timezone.now()
-    )
+    event = RequestEvent(request=request, kind=kind, actor=actor, detail=detail, at=at or timezone.now())
+    deferred = _deferred_events.get()
+    if deferred is None:
+        event.save(force_insert=True)
+    else:
+        deferred.append(event)
+    return event
+
+
+@contextmanager
+def deferred_events(batch_size: int = 1000) -> Iterator[None]:
+    """Write the history rows recorded inside the block in bulk, at its end (in the order recorded).
+
+    For bulk loads (the demo's year of requests) where thousands of state changes run in a row; the
+    changes themselves still go through the same functions. Use it inside a transaction, so that the
+    requests and their history are committed together."""
+    if _deferred_events.get() is not None:  # already deferring: the outer block writes them
+        yield
+        return
+    pending: list[RequestEvent] = []
+    token = _deferred_events.set(pending)
+    try:
+        yield
+    finally:
+        _deferred_events.reset(token)
+    RequestEvent.objects.bulk_create(pending, batch_size=batch_size)
 
 
 @transaction.atomic

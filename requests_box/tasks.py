@@ -47,10 +47,15 @@ def send_reply(message_id: int) -> bool:
 
 
 @task()
-def check_deadlines() -> dict[str, int]:
+def check_deadlines(every: int | None = None) -> dict[str, int]:
+    """Notify deadline warnings and breaches once; with `every`, enqueue the next check."""
     from requests_box.workflow import check_deadlines as check
 
-    return check()
+    try:
+        return check()
+    finally:
+        if every:
+            _schedule(check_deadlines, every)
 
 
 @task()
@@ -67,9 +72,14 @@ def poll_mailbox(every: int | None = None) -> dict[str, int]:
 
 
 def schedule_poll(every: int):
-    backend = poll_mailbox.get_backend()
+    return _schedule(poll_mailbox, every)
+
+
+def _schedule(periodic_task, every: int):
+    """Enqueue the next run of a self-re-enqueuing task (no periodic scheduler on Python 3.11)."""
+    backend = periodic_task.get_backend()
     if not backend.supports_defer:
-        logger.warning("The tasks backend cannot defer: the next mailbox poll is not scheduled.")
+        logger.warning("The tasks backend cannot defer: the next %s is not scheduled.", periodic_task.name)
         return None
     run_after = timezone.now() + dt.timedelta(seconds=every)
-    return poll_mailbox.using(run_after=run_after).enqueue(every=every)
+    return periodic_task.using(run_after=run_after).enqueue(every=every)

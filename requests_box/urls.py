@@ -18,6 +18,7 @@ urlpatterns = [
     path("boite/tri/", views.triage, name="triage"),
     path("boite/mesures/", views.measures_view, name="measures"),
     path("boite/mesures/<slug:key>.csv", views.measures_csv, name="measures_csv"),
+    path("boite/actions-preventives/", views.preventive_actions, name="preventive_actions"),
     path("boite/regles/tester/", views.rule_test, name="rule_test"),
     path("boite/saisie/", views.manual_entry, name="manual_entry"),
     path("boite/inconnus/", views.unknown_senders, name="unknown_senders"),

@@ -16,6 +16,7 @@ from directory.selectors import contact_for_user
 from requests_box import measures, routing, selectors, services, workflow
 from requests_box.filters import (
     IgnoredFilter,
+    PreventiveActionFilter,
     QuarantineFilter,
     RequestFilter,
     TriageFilter,
@@ -130,7 +131,8 @@ def _detail_context(request, client_request, bound: dict | None = None) -> dict:
         forms = {
             "qualify_form": QualifyForm.for_request(client_request),
             "assign_form": AssignForm(
-                initial={**version, "assignee": client_request.assignee_id}, prefix="assign"
+                initial={**version, "assignee": client_request.assignee_id, "team": client_request.team_id},
+                prefix="assign",
             ),
             "status_form": StatusForm(initial=version, current=client_request.status, prefix="status"),
             "reply_form": ReplyForm(initial=version, prefix="reply") if client_request.sender_email else None,
@@ -214,7 +216,9 @@ def _apply(action, data, client_request, user, form):
             serious=data["serious"],
         )
     elif action == "assign":
-        workflow.assign(client_request, assignee=data["assignee"], actor=user, version=version)
+        workflow.assign(
+            client_request, assignee=data["assignee"], team=data["team"], actor=user, version=version
+        )
     elif action == "status":
         workflow.change_status(
             client_request,
@@ -433,16 +437,38 @@ def _bulk(request):
     back = request.POST.get("next") or ""
     target = redirect(f"{request.path}?{back}" if back else request.path)
     if not form.is_valid():
-        messages.error(request, _("Choose the requests and the action."))
+        errors = [e for errors in form.errors.values() for e in errors]
+        messages.error(request, " ".join([_("Choose the requests and the action."), *errors]))
         return target
-    done = 0
-    for item in form.cleaned_data["selected"]:
-        if form.cleaned_data["action"] == "assign":
-            workflow.assign(item, assignee=form.cleaned_data["assignee"], actor=request.user)
+    data = form.cleaned_data
+    done, stale, refused = 0, [], []
+    for item in data["selected"]:
+        version = data["versions"][item.pk]
+        try:
+            if data["action"] == "assign":
+                workflow.assign(item, assignee=data["assignee"], actor=request.user, version=version)
+            elif data["action"] == "team":
+                workflow.assign(item, team=data["team"], actor=request.user, version=version)
+            else:
+                workflow.qualify(item, actor=request.user, kind=data["kind"], version=version)
+        except workflow.StaleRequest:
+            stale.append(item.reference)
+        except ValidationError as exc:
+            refused.append(f"{item.reference} ({' '.join(exc.messages)})")
         else:
-            workflow.qualify(item, actor=request.user, kind=form.cleaned_data["kind"])
-        done += 1
+            done += 1
     messages.success(request, _("%(count)s request(s) updated.") % {"count": done})
+    if stale:
+        messages.warning(
+            request,
+            _(
+                "Not changed, because someone changed them after this page was loaded: %(refs)s. "
+                "Check them and apply the action again."
+            )
+            % {"refs": ", ".join(stale)},
+        )
+    if refused:
+        messages.error(request, _("Not changed: %(refs)s.") % {"refs": "; ".join(refused)})
     return target
 
 
@@ -465,7 +491,7 @@ def rule_test(request):
     return render(request, "requests_box/rule_test.html", context)
 
 
-# -- measures
+# -- measures and the preventive actions decided from them
 
 
 def _measure_form(request) -> MeasureForm:
@@ -499,3 +525,11 @@ def measures_csv(request, key):
     writer.writerow(table.header)
     writer.writerows(["" if cell is None else cell for cell in row] for row in table.rows)
     return response
+
+
+def preventive_actions(request):
+    """The register of preventive actions (phase 6 of a complaint), with the complaints behind each."""
+    _require_manager(request.user)
+    filterset = PreventiveActionFilter(request.GET or None, queryset=selectors.preventive_actions())
+    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
+    return render(request, "requests_box/preventive_actions.html", {"filter": filterset, "page": page})

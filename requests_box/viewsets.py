@@ -1,17 +1,19 @@
-"""The mailbox's settings in the back office: routing rules, complaint causes, preventive actions."""
+"""The mailbox's settings in the back office: teams, routing rules, complaint causes, preventive actions."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from requests_box.models import ComplaintCause, PreventiveAction, RoutingRule
+from requests_box.forms import staff_queryset
+from requests_box.models import ComplaintCause, PreventiveAction, RoutingRule, Team
 
 
 class RoutingRuleViewSet(SnippetViewSet):
     model = RoutingRule
     icon = "arrows-up-down"
     menu_label = _("Routing rules")
-    list_display = ["order", "name", "active", "assign_to"]
+    list_display = ["order", "name", "active", "assign_to", "assign_to_team"]
     list_filter = ["active"]
     search_fields = ["name"]
     search_backend_name = None
@@ -29,7 +31,13 @@ class RoutingRuleViewSet(SnippetViewSet):
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("assign_to"), FieldPanel("assign_to_product_manager")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("assign_to"),
+                        FieldPanel("assign_to_team"),
+                        FieldPanel("assign_to_product_manager"),
+                    ]
+                ),
                 FieldRowPanel(
                     [FieldPanel("set_kind"), FieldPanel("set_urgent"), FieldPanel("set_important")]
                 ),
@@ -40,7 +48,27 @@ class RoutingRuleViewSet(SnippetViewSet):
     ]
 
     def get_queryset(self, request):
-        return RoutingRule.objects.select_related("assign_to")
+        return RoutingRule.objects.select_related("assign_to", "assign_to_team")
+
+
+class TeamViewSet(SnippetViewSet):
+    model = Team
+    icon = "group"
+    menu_label = _("Teams")
+    list_display = ["name", "email", "active"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+    search_backend_name = None
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("email"), FieldPanel("active")]),
+        FieldPanel("members", widget=forms.CheckboxSelectMultiple),
+    ]
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        # Only the DSI's staff can be members: relationship and product managers.
+        form_class.base_fields["members"].queryset = staff_queryset()
+        return form_class
 
 
 class ComplaintCauseViewSet(SnippetViewSet):
@@ -70,7 +98,7 @@ class PreventiveActionViewSet(SnippetViewSet):
 
 
 class MailboxViewSetGroup(SnippetViewSetGroup):
-    items = (RoutingRuleViewSet, ComplaintCauseViewSet, PreventiveActionViewSet)
+    items = (TeamViewSet, RoutingRuleViewSet, ComplaintCauseViewSet, PreventiveActionViewSet)
     menu_icon = "mail"
     menu_label = _("Functional mailbox")
     menu_name = "functional-mailbox"

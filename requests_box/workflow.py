@@ -93,9 +93,9 @@ def matrix_deadline(request: Request) -> dt.datetime:
 
 
 def _lock(request: Request, version: int | None) -> Request:
-    current = (
-        Request.objects.select_for_update(of=("self",)).select_related("entity", "service").get(pk=request.pk)
-    )
+    # No join: every state change starts here, and a service is a Wagtail page (two wide tables).
+    # The few changes that show the old entity or service load it when they need it.
+    current = Request.objects.select_for_update().get(pk=request.pk)
     if version is not None and current.version != version:
         raise StaleRequest(current)
     return current
@@ -205,6 +205,7 @@ def qualify(
     cause=...,
     serious: bool | None = None,
     event_kind: str = EventKind.QUALIFIED,
+    now: dt.datetime | None = None,
 ) -> Request:
     """Set the type, service, urgency, importance, entity (and a complaint's cause); the deadline
     follows the matrix. Only what is given changes; the history says what changed."""
@@ -243,35 +244,70 @@ def qualify(
         set_clock(current)
         fields.add("warning_at")
     if not fields - {"warning_at"}:
-        return change_status(current, Status.QUALIFIED, actor=actor) if qualifying else current
+        return change_status(current, Status.QUALIFIED, actor=actor, now=now) if qualifying else current
     _save(current, fields)
-    record_event(current, event_kind, actor=actor, detail="; ".join(changes))
+    record_event(current, event_kind, actor=actor, detail="; ".join(changes), at=now)
     if current.status == Status.NEW and event_kind == EventKind.QUALIFIED:
-        current = change_status(current, Status.QUALIFIED, actor=actor)
+        current = change_status(current, Status.QUALIFIED, actor=actor, now=now)
     return current
 
 
 @transaction.atomic
-def assign(request: Request, *, assignee, actor, version: int | None = None, detail: str = "") -> Request:
+def assign(
+    request: Request,
+    *,
+    actor,
+    assignee=...,
+    team=...,
+    version: int | None = None,
+    detail: str = "",
+    notify: bool = True,
+    now: dt.datetime | None = None,
+) -> Request:
+    """Give the request to a person and/or a team (``...``: leave as it is, ``None``: nobody).
+
+    The team's address, when it has one, is told of a request newly given to the team."""
     current = _lock(request, version)
-    if current.assignee_id == (assignee.pk if assignee else None):
-        return current
-    old = current.assignee
-    current.assignee = assignee
-    _save(current, {"assignee"})
+    changes, fields = [], set()
 
     def name(user):
         return (user.get_full_name() or user.username) if user else "—"
 
+    if assignee is not ... and current.assignee_id != (assignee.pk if assignee else None):
+        changes.append(f"{name(current.assignee)} → {name(assignee)}")
+        current.assignee = assignee
+        fields.add("assignee")
+    if team is not ... and current.team_id != (team.pk if team else None):
+        old_team = current.team
+        changes.append(
+            _("team: %(old)s → %(new)s") % {"old": old_team.name if old_team else "—", "new": team or "—"}
+        )
+        current.team = team
+        fields.add("team")
+    if not fields:
+        return current
+    _save(current, fields)
     record_event(
-        current,
-        EventKind.ASSIGNED,
-        actor=actor,
-        detail=f"{name(old)} → {name(assignee)}. {detail}".strip(" ."),
+        current, EventKind.ASSIGNED, actor=actor, detail=f"{'; '.join(changes)}. {detail}".strip(" ."), at=now
     )
-    if assignee is not None and current.status in (Status.NEW, Status.QUALIFIED, Status.REOPENED):
-        current = change_status(current, Status.ASSIGNED, actor=actor)
+    if "team" in fields and team is not None and team.email and notify:
+        _tell_team(current, team)
+    given = current.assignee_id or current.team_id
+    if given and current.status in (Status.NEW, Status.QUALIFIED, Status.REOPENED):
+        current = change_status(current, Status.ASSIGNED, actor=actor, now=now)
     return current
+
+
+def _tell_team(request: Request, team) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("[{reference}] Request given to {team}: {subject}").format(
+            reference=request.reference, team=team.name, subject=request.subject
+        )
+        body = _("Answer deadline: {deadline}\n{url}").format(
+            deadline=_show(request.deadline), url=settings.PORTAL_BASE_URL + request.get_absolute_url()
+        )
+    message = (" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [team.email])
+    transaction.on_commit(lambda: send_mass_mail([message], fail_silently=False))
 
 
 # -- answers and notes

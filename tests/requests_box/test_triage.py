@@ -91,15 +91,67 @@ def test_bulk_assign_and_qualify(client_for, relationship_manager, product_manag
             "assignee": product_manager.pk,
             "selected": [i.pk for i in items[:2]],
             "next": "queue=open",
+            **versions(items),
         },
     )
     assert response.status_code == 302 and response.url.endswith("?queue=open")
-    client.post(TRIAGE, {"action": "qualify", "kind": "complexe", "selected": [items[2].pk]})
+    client.post(
+        TRIAGE, {"action": "qualify", "kind": "complexe", "selected": [items[2].pk], **versions(items)}
+    )
     statuses = dict(Request.objects.values_list("pk", "status"))
     assert [statuses[i.pk] for i in items] == ["assigned", "assigned", "qualified"]
     assert Request.objects.get(pk=items[2].pk).kind == Kind.COMPLEXE
     assert Request.objects.filter(assignee=product_manager).count() == 2
     assert items[0].events.filter(kind=EventKind.ASSIGNED, actor=relationship_manager).exists()
+
+
+def versions(items) -> dict[str, int]:
+    """The version of each row, as the triage page shows them."""
+    return {f"version-{i.pk}": i.version for i in items}
+
+
+def test_bulk_skips_and_reports_requests_changed_since_the_page_was_loaded(
+    client_for, relationship_manager, product_manager
+):
+    items = [new_request(f"Lot {n}") for n in range(3)]
+    shown = versions(items)  # the page is loaded...
+    # ...then someone else qualifies the second request.
+    workflow.qualify(items[1], actor=product_manager, kind=Kind.PROJET, urgent=True)
+    client = client_for(relationship_manager)
+    response = client.post(
+        TRIAGE,
+        {"action": "qualify", "kind": "simple", "selected": [i.pk for i in items], **shown},
+        follow=True,
+    )
+    kinds = dict(Request.objects.values_list("pk", "kind"))
+    assert [kinds[i.pk] for i in items] == ["simple", "projet", "simple"]  # the other change is kept
+    assert Request.objects.get(pk=items[1].pk).urgent
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert items[1].reference in text and items[0].reference not in text
+    assert "2" in text
+
+
+def test_bulk_without_the_shown_versions_changes_nothing(client_for, relationship_manager, product_manager):
+    item = new_request()
+    client = client_for(relationship_manager)
+    response = client.post(
+        TRIAGE, {"action": "assign", "assignee": product_manager.pk, "selected": [item.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert Request.objects.get(pk=item.pk).assignee is None
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+
+
+def test_the_triage_page_is_keyboard_friendly(client_for, relationship_manager):
+    items = [new_request(f"Clavier {n}") for n in range(2)]
+    html = client_for(relationship_manager).get(TRIAGE).content.decode()
+    assert 'id="select-all"' in html and "requests_box/triage.js" in html
+    for key in ("j", "k", "x", "a", "t", "Esc"):
+        assert f"<kbd>{key}</kbd>" in html
+    for item in items:
+        assert f'name="version-{item.pk}" value="{item.version}"' in html
+    # The bulk form and the filters both have "assignee", "kind", "team": their ids must differ.
+    assert 'id="bulk_assignee"' in html and 'id="id_assignee"' in html
 
 
 def _many(count: int, entity):
@@ -126,7 +178,7 @@ def test_triage_runs_a_constant_number_of_queries(
     _many(size, entity_a)
     client = client_for(relationship_manager)
     for queue in ("open", "soon", "complaints"):
-        with django_assert_max_num_queries(18):
+        with django_assert_max_num_queries(20):  # 18 + the team choices of the filters and bulk form
             response = client.get(TRIAGE, {"queue": queue, "ordering": "-received"})
         assert response.status_code == 200
     assert response.context["counts"]["all"] == size
