@@ -63,24 +63,33 @@ COMPUTATIONS = {
 def bump(**_kwargs) -> None:
     """The data behind the indicators changed: every snapshot computed before now is stale.
 
-    Marked at once (this transaction sees its own change) and again after the commit (a computation
-    that started in between read the data from before the commit)."""
-    _mark()
-    transaction.on_commit(_mark_and_prune, robust=True)
+    Costs no query inside a transaction: the change is noted on the connection (what this
+    transaction itself computes next sees it) and written once, after the commit (a computation that
+    started in between read the data from before the commit). A save outside any transaction is
+    committed at once: one insert."""
+    connection = transaction.get_connection()
+    connection.kpis_changed_at = timezone.now()
+    if not connection.in_atomic_block:
+        _mark()
+    elif not any(entry[1] is _mark for entry in connection.run_on_commit):
+        transaction.on_commit(_mark, robust=True)
 
 
 def _mark() -> None:
     DataChange.objects.create(changed_at=timezone.now())
 
 
-def _mark_and_prune() -> None:
-    now = timezone.now()
-    DataChange.objects.create(changed_at=now)
-    DataChange.objects.filter(changed_at__lt=now).delete()
-
-
 def last_change() -> dt.datetime:
-    return DataChange.objects.aggregate(last=Max("changed_at"))["last"] or NEVER
+    stored = DataChange.objects.aggregate(last=Max("changed_at"))["last"] or NEVER
+    noted = getattr(transaction.get_connection(), "kpis_changed_at", None)
+    return max(stored, noted) if noted else stored
+
+
+def _prune() -> None:
+    """Only the newest change counts: drop the older rows (when a computation is stored)."""
+    newest = DataChange.objects.order_by("-changed_at").values_list("changed_at", flat=True).first()
+    if newest is not None:
+        DataChange.objects.filter(changed_at__lt=newest).delete()
 
 
 # --- snapshots -----------------------------------------------------------------------------------------
@@ -98,6 +107,7 @@ def _is_current(snapshot: IndicatorSnapshot, changed: dt.datetime) -> bool:
 def compute_and_store(name: str, period: Period, *args):
     """Compute afresh and keep the result (what the background task and a first view do)."""
     started = timezone.now()
+    _prune()
     data = COMPUTATIONS[name].compute(period, *args)
     IndicatorSnapshot.objects.update_or_create(
         key=_key(name, period, args),

@@ -1,5 +1,7 @@
-"""Whole journeys in a real browser: a business user asks for a service, the CIO reads the
-dashboard, a relationship manager records a committee meeting. Screenshots in var/e2e-artifacts/."""
+"""Whole journeys in a real browser: a business user asks for a service and answers the survey mailed
+after it; the CIO reads the dashboard; a relationship manager triages a mail from the real IMAP server,
+handles a complaint through its phases and records a committee meeting; an editor publishes a service.
+Screenshots in var/e2e-artifacts/."""
 
 import datetime as dt
 import re
@@ -10,10 +12,16 @@ from playwright.sync_api import expect
 
 from catalogue.models import CatalogueIndexPage
 from committees.models import Action, Committee, CommitteeMember, Decision, Level, Meeting, MeetingStatus
+from kpis.models import Survey, SurveyAnswer, SurveyFollowUp, SurveyInvitation, SurveyKind
+from kpis.surveys.tasks import send_due_surveys
 from requests_box.models import Request
 from tests.catalogue.conftest import make_family, make_service
 from tests.e2e.conftest import login
-from tests.requests_box.conftest import smtp_server  # noqa: F401 - the real SMTP sink
+from tests.requests_box.conftest import (  # noqa: F401 - the real IMAP server and SMTP sink
+    dovecot,
+    imap_folder,
+    smtp_server,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -25,8 +33,8 @@ def catalogue():
     printing = make_family(index, code="IMP", title="Impression", colour="#8a4b00", pictogram="impression")
     mail = make_service(workstation, code="MAIL", title="Messagerie collaborative", needs=("confort",))
     make_service(workstation, code="VPN", title="Accès distant VPN", needs=("securite",))
-    make_service(printing, code="COPIEUR", title="Copieurs multifonctions", needs=("finances",))
-    return {"mail": mail, "printing": printing}
+    copier = make_service(printing, code="COPIEUR", title="Copieurs multifonctions", needs=("finances",))
+    return {"mail": mail, "copier": copier, "printing": printing, "workstation": workstation}
 
 
 def test_business_user_finds_a_service_asks_for_it_and_follows_it(
@@ -178,3 +186,325 @@ def test_relationship_manager_records_a_committee_meeting(
     assert meeting.status == MeetingStatus.HELD and meeting.minutes_published
     assert Decision.objects.filter(meeting=meeting).count() == 1
     assert Action.objects.get(meeting=meeting).owner == relationship_manager
+
+
+def test_business_user_answers_the_satisfaction_survey_mailed_after_the_request(
+    page,
+    steps,
+    settings,
+    live_server,
+    user_a,
+    relationship_manager,
+    smtp_server,  # noqa: F811
+):
+    from requests_box import services, workflow
+
+    settings.PORTAL_BASE_URL = live_server.url  # the links of the mails point at this server
+    survey = Survey.objects.create(
+        code="apres-demande", title="Votre avis sur notre réponse", kind=SurveyKind.POST_DEMANDE
+    )
+    request = services.create_request(
+        channel="web",
+        subject="Second écran pour la comptabilité",
+        text="Bonjour, il nous faudrait un second écran.",
+        contact=user_a.contact,
+        submitted_by=user_a,
+        acknowledge=False,
+    )
+    workflow.change_status(request, "resolved", actor=relationship_manager, response_type="livraison")
+    workflow.change_status(request, "closed", actor=relationship_manager)
+    invitation = SurveyInvitation.objects.get(request=request)
+    assert invitation.status == "pending"
+    # One day later the worker's periodic job sends what is due.
+    SurveyInvitation.objects.filter(pk=invitation.pk).update(due_at=timezone.now())
+    send_due_surveys.enqueue()
+    (received,) = smtp_server.wait_for(1)
+    assert received["to"] == [user_a.email]
+    assert request.reference in str(received["message"]["Subject"])
+    url = re.search(r"http://\S+/enquetes/repondre/\S+/", received["message"].get_content()).group(0)
+
+    # The link from the mail opens without logging in: the token is the credential.
+    page.goto(url)
+    expect(page.locator("h1")).to_have_text("Votre avis sur notre réponse")
+    expect(page.locator("main")).to_contain_text(request.reference)
+    steps.shot("survey link opened")
+    page.locator("input[name=nps][value='6']").check()
+    page.locator("input[name=csat][value='2']").check()
+    page.get_by_role("button", name="Envoyer ma réponse").click()
+    # A low score without a comment: the form asks once what went wrong.
+    expect(page.locator(".error-summary")).to_be_visible()
+    steps.shot("comment asked after a low score")
+    page.locator("textarea[name=comment]").fill("Livré avec dix jours de retard.")
+    page.get_by_role("button", name="Envoyer ma réponse").click()
+    expect(page.locator("h1")).to_have_text("Merci pour votre réponse")
+    steps.shot("answer recorded")
+
+    answer = SurveyAnswer.objects.get(survey=survey)
+    assert (answer.nps, answer.csat, answer.comment) == (6, 2, "Livré avec dix jours de retard.")
+    assert answer.contact == user_a.contact and answer.request == request
+    follow_up = SurveyFollowUp.objects.get(answer=answer)
+    # The link is single-use.
+    page.goto(url)
+    expect(page.locator("h1")).to_have_text("Vous avez déjà répondu à cette enquête")
+    assert SurveyAnswer.objects.count() == 1
+
+    # The relationship manager sees the answer in the survey's results, and the call back to make.
+    login(page, "sophie")
+    page.goto("/enquetes/")
+    page.get_by_role("link", name="Votre avis sur notre réponse").click()
+    summary = page.locator("table.survey-summary")
+    expect(summary.get_by_role("row", name=re.compile("Réponses"))).to_contain_text("1")
+    expect(summary.get_by_role("row", name="NPS")).to_contain_text("-100")
+    comment = page.locator(".survey-comment")
+    expect(comment).to_contain_text("Livré avec dix jours de retard.")
+    expect(comment).to_contain_text(request.reference)
+    expect(comment).to_contain_text("Alice Martin")
+    steps.shot("results seen by the relationship manager")
+    page.goto("/enquetes/suivis/")
+    row = page.get_by_role("row", name=re.compile(request.reference))
+    expect(row).to_contain_text("Alice Martin")
+    row.get_by_label("Note").fill("Rappelée : le retard venait du fournisseur, elle est satisfaite.")
+    row.get_by_role("button").click()
+    expect(page.get_by_role("row", name=re.compile(request.reference))).to_have_count(0)
+    steps.shot("follow-up done")
+    follow_up.refresh_from_db()
+    assert follow_up.done_by == relationship_manager and "fournisseur" in follow_up.note
+
+
+def submit(page, action: str, **fields):
+    """Fill and send one of the request page's forms (qualify, assign, reply, status…): each form is
+    named by its action, each field by its name (`<action>-<field>`); stable whatever the layout."""
+    form = page.locator(f"form#form-{action}")
+    for name, value in fields.items():
+        field = form.locator(f"[name={action}-{name}]")
+        if value is True:
+            field.check()
+        elif field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(str(value))
+        else:
+            field.fill(str(value))
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def facts(page, term: str):
+    """The value shown for one term of the request's facts list."""
+    return page.locator(f"dl.facts dt:text-is('{term}') + dd")
+
+
+def test_relationship_manager_triages_a_mail_from_the_imap_server_replies_and_resolves(
+    page,
+    steps,
+    catalogue,
+    user_a,
+    relationship_manager,
+    product_manager,
+    dovecot,  # noqa: F811
+    imap_folder,  # noqa: F811
+    smtp_server,  # noqa: F811
+):
+    from requests_box.models import Team
+    from requests_box.tasks import poll_mailbox
+    from tests.requests_box.mails import build_mail
+
+    team = Team.objects.create(name="Équipe messagerie", email="equipe-messagerie@groupe-aurelia.fr")
+    imap = dovecot.client()
+    imap.append(
+        imap_folder,
+        build_mail(
+            subject="Ma boîte aux lettres est pleine",
+            body="Bonjour,\nje ne reçois plus aucun message depuis ce matin.\nAlice",
+            message_id="<boite-pleine@client.example>",
+        ),
+    )
+    imap.logout()
+    # The background worker polls the shared mailbox: the request is created and acknowledged.
+    assert poll_mailbox.enqueue().return_value["created"] == 1
+    request = Request.objects.get(subject="Ma boîte aux lettres est pleine")
+    (acknowledgement,) = smtp_server.wait_for(1)
+    assert acknowledgement["to"] == [user_a.email]
+
+    login(page, "sophie")
+    page.goto("/boite/")
+    page.locator("main").get_by_role("link", name=re.compile("^Tri")).click()
+    row = page.get_by_role("row", name=re.compile(request.reference))
+    expect(row).to_contain_text("Ma boîte aux lettres est pleine")
+    expect(row).to_contain_text("Ventes Grands Comptes")  # the sender is known: Alice's entity
+    steps.shot("triage")
+    row.get_by_role("link", name=request.reference).click()
+    expect(page.locator("h1")).to_contain_text(request.reference)
+    expect(page.locator("main")).to_contain_text("je ne reçois plus aucun message")
+    steps.shot("new mail opened")
+
+    # Qualify: a simple request about the mail service, important.
+    submit(page, "qualify", kind="simple", service=catalogue["mail"].pk, important=True)
+    expect(facts(page, "Statut")).to_have_text("Qualifiée")
+    expect(facts(page, "Service")).to_have_text("Messagerie collaborative")
+    # Route: to the mail team (told by e-mail) and to its product manager.
+    submit(page, "assign", assignee=product_manager.pk, team=team.pk)
+    expect(facts(page, "Statut")).to_have_text("Affectée")
+    expect(facts(page, "Responsable")).to_contain_text("Thomas Moreau")
+    steps.shot("qualified and routed")
+    (told,) = [m for m in smtp_server.wait_for(2) if m["to"] == [team.email]]
+    assert request.reference in str(told["message"]["Subject"])
+
+    # Answer the client from the portal: the reply leaves by SMTP, threaded on the client's mail.
+    submit(page, "reply", text="Bonjour Alice, votre quota est passé à 10 Go. Cordialement, Sophie")
+    expect(page.locator("main")).to_contain_text("votre quota est passé à 10 Go")
+    (reply,) = [m for m in smtp_server.wait_for(3) if "quota" in m["message"].get_content()]
+    assert reply["to"] == [user_a.email]
+    # (Python's parser keeps the folding space before an encoded subject: strip it.)
+    assert str(reply["message"]["Subject"]).strip() == (
+        f"[{request.reference}] Re : Ma boîte aux lettres est pleine"
+    )
+    assert reply["message"]["In-Reply-To"] == "<boite-pleine@client.example>"
+
+    # Resolve, with the type of answer given.
+    submit(page, "status", status="resolved", response_type="email")
+    expect(facts(page, "Statut")).to_have_text("Résolue")
+    expect(facts(page, "Type de réponse")).to_have_text("E-mail")
+    steps.shot("resolved")
+
+    request.refresh_from_db()
+    assert (request.status, request.response_type, request.kind) == ("resolved", "email", "simple")
+    assert request.service_id == catalogue["mail"].pk and request.team == team
+    assert request.assignee == product_manager and request.resolved_at is not None
+
+
+def test_relationship_manager_handles_a_complaint_through_its_phases(
+    page,
+    steps,
+    catalogue,
+    user_a,
+    relationship_manager,
+    smtp_server,  # noqa: F811
+):
+    from directory.models import Entity
+    from requests_box import services, workflow
+    from requests_box.models import ComplaintCause
+
+    cause = ComplaintCause.objects.create(name="Délai non tenu")
+    general_services = Entity.objects.create(
+        code="DSG-IMP", name="Services généraux", directorate=user_a.contact.entity.directorate
+    )
+    earlier = services.create_request(
+        channel="web", subject="Copieur du 3e étage", text="Le copieur est en panne.",
+        contact=user_a.contact, acknowledge=False,
+    )  # fmt: skip
+    workflow.change_status(earlier, "resolved", actor=relationship_manager, response_type="visite")
+
+    # 1. Welcome: the complaint arrives and is acknowledged at once, with the answer deadline.
+    complaint = services.create_request(
+        channel="email",
+        subject="Toujours pas de copieur",
+        text="Bonjour, le copieur est de nouveau en panne depuis une semaine. C'est inacceptable.",
+        sender_email=user_a.email,
+    )
+    (acknowledgement,) = smtp_server.wait_for(1)
+    assert acknowledgement["to"] == [user_a.email]
+    assert complaint.reference in str(acknowledgement["message"]["Subject"])
+    assert "Nous nous engageons à vous répondre" in acknowledgement["message"].get_content()
+
+    login(page, "sophie")
+    page.goto(f"/demandes/{complaint.reference}/")
+    expect(page.locator("main")).to_contain_text("Accusé de réception envoyé")
+    steps.shot("complaint received and acknowledged")
+
+    # 2. Record: qualify and codify (type, cause, service, entity, seriousness); urgent and
+    # important, so 24 hours to answer. The client's history appears with the complaint's forms.
+    submit(
+        page, "qualify", kind="reclamation", cause=cause.pk, service=catalogue["copier"].pk,
+        urgent=True, important=True, serious=True,
+    )  # fmt: skip
+    expect(facts(page, "Type")).to_contain_text("Réclamation")
+    expect(facts(page, "Cause")).to_have_text("Délai non tenu")
+    history = page.get_by_role("region", name="Historique du client")
+    expect(history).to_contain_text(earlier.reference)
+    expect(history).to_contain_text("Copieur du 3e étage")
+    steps.shot("complaint codified with the client history")
+    complaint.refresh_from_db()
+    assert complaint.deadline == complaint.received_at + dt.timedelta(hours=24)
+
+    # 3. Resolve: forward to the entity concerned, keep the client informed, then resolve.
+    submit(page, "forward", entity=general_services.pk, note="Remplacement du copieur")
+    expect(facts(page, "Transmise à")).to_have_text("Services généraux")
+    expect(facts(page, "Statut")).to_have_text("En cours")
+    submit(page, "reply", text="Bonjour, les services généraux remplacent le copieur jeudi.")
+    (informed,) = [m for m in smtp_server.wait_for(2) if "jeudi" in m["message"].get_content()]
+    assert informed["to"] == [user_a.email]
+    submit(page, "status", status="resolved", response_type="telephone")
+    expect(facts(page, "Statut")).to_have_text("Résolue")
+    callback = timezone.localdate() + dt.timedelta(days=15)
+    expect(facts(page, "Rappeler le client le")).to_have_text(callback.strftime("%d/%m/%Y"))
+    steps.shot("complaint resolved")
+
+    # 4. Close: refused until the client's satisfaction has been checked again.
+    submit(page, "status", status="closed")
+    expect(page.locator("main")).to_contain_text("la vérification de la satisfaction enregistrée")
+    expect(facts(page, "Statut")).to_have_text("Résolue")
+    submit(page, "satisfaction", note="Rappelée : le nouveau copieur fonctionne, elle est satisfaite.")
+    expect(facts(page, "Vérification de la satisfaction retrouvée")).to_contain_text("elle est satisfaite")
+    submit(page, "status", status="closed")
+    expect(facts(page, "Statut")).to_have_text("Clôturée")
+    steps.shot("complaint closed")
+
+    complaint.refresh_from_db()
+    assert complaint.status == "closed" and complaint.response_type == "telephone"
+    assert complaint.cause == cause and complaint.forwarded_to == general_services and complaint.serious
+    assert complaint.callback_due == callback and complaint.satisfaction_checked_at is not None
+
+    # 5. Follow-up: the complaint counts in the complaint tables of the measures, by cause.
+    page.goto("/boite/mesures/")
+    by_cause = page.get_by_role("region", name="Réclamations par cause", exact=True)
+    expect(by_cause.get_by_role("row", name=re.compile("Délai non tenu"))).to_contain_text("1")
+    steps.shot("complaint tables")
+
+
+def test_editor_publishes_a_service_that_appears_in_search_and_in_the_regenerated_pdf(
+    page, steps, catalogue, editor
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from catalogue.models import ServicePage
+
+    def catalogue_pdf_text() -> str:
+        page.goto("/catalogue/")
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("link", name="Catalogue complet (PDF)").click()
+        reader = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+        return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+
+    login(page, "julien")
+    before = catalogue_pdf_text()
+    assert "Messagerie collaborative" in before and "Signature électronique" not in before
+
+    # The editor adds a service under its family in the back office, and publishes it.
+    family = catalogue["workstation"]
+    page.goto(f"/admin/pages/{family.pk}/")
+    page.get_by_role("link", name="Ajouter une sous-page").first.click()
+    page.locator("#id_title").fill("Signature électronique")
+    page.locator("#id_promise").fill("Signez vos contrats en ligne, sans imprimer.")
+    page.get_by_role("tab", name="Gestion").click()
+    page.locator("#id_code").fill("SIGN")
+    page.get_by_role("tab", name="Promotion").click()
+    page.locator("#id_slug").fill("signature-electronique")
+    steps.shot("new service in the back office")
+    footer = page.locator("footer")
+    footer.get_by_role("button", name=re.compile("Plus d.actions|More actions")).click()
+    footer.get_by_role("button", name="Publier").click()
+    expect(page.locator(".messages")).to_contain_text("Signature électronique")
+    steps.shot("service published")
+    service = ServicePage.objects.get(code="SIGN")
+    assert service.live and service.get_parent().pk == family.pk
+
+    # Any employee finds it by search...
+    page.goto("/catalogue/")
+    page.get_by_label("Rechercher un service").fill("signature")
+    page.get_by_label("Rechercher un service").press("Enter")
+    expect(page.locator(".service-grid")).to_contain_text("Signature électronique")
+    steps.shot("found by search")
+    # ... and in the full catalogue, rebuilt for the new version of the published content.
+    after = catalogue_pdf_text()
+    assert "Signature électronique" in after and "Signez vos contrats en ligne" in after
