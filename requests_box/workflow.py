@@ -249,7 +249,28 @@ def qualify(
     record_event(current, event_kind, actor=actor, detail="; ".join(changes), at=now)
     if current.status == Status.NEW and event_kind == EventKind.QUALIFIED:
         current = change_status(current, Status.QUALIFIED, actor=actor, now=now)
+    if "deadline" in fields and _client_was_promised_another_date(current):
+        reply_to_client(current, actor=actor, text=_new_deadline_text(current))
+        current = Request.objects.get(pk=current.pk)
     return current
+
+
+def _client_was_promised_another_date(request: Request) -> bool:
+    """A complaint's acknowledgement states a deadline (phase 1); when codifying it changes that date
+    (urgent and important: 24 hours), the client is told the new one."""
+    return (
+        request.kind == Kind.RECLAMATION
+        and bool(request.sender_email)
+        and request.events.filter(kind=EventKind.ACKNOWLEDGED).exists()
+    )
+
+
+def _new_deadline_text(request: Request) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "Hello,\n\nYour complaint {reference} (“{subject}”) has been examined. We commit to answering "
+            "you by {deadline} at the latest.\n\nThe IT department's client relations"
+        ).format(reference=request.reference, subject=request.subject, deadline=_show(request.deadline))
 
 
 @transaction.atomic

@@ -424,13 +424,17 @@ def test_relationship_manager_handles_a_complaint_through_its_phases(
     steps.shot("complaint codified with the client history")
     complaint.refresh_from_db()
     assert complaint.deadline == complaint.received_at + dt.timedelta(hours=24)
+    # The acknowledgement promised a week: the client is told the new date at once.
+    (_ack, notice) = smtp_server.wait_for(2)
+    assert notice["to"] == [user_a.email]
+    assert "Nous nous engageons à vous répondre au plus tard le" in notice["message"].get_content()
 
     # 3. Resolve: forward to the entity concerned, keep the client informed, then resolve.
     submit(page, "forward", entity=general_services.pk, note="Remplacement du copieur")
     expect(facts(page, "Transmise à")).to_have_text("Services généraux")
     expect(facts(page, "Statut")).to_have_text("En cours")
     submit(page, "reply", text="Bonjour, les services généraux remplacent le copieur jeudi.")
-    (informed,) = [m for m in smtp_server.wait_for(2) if "jeudi" in m["message"].get_content()]
+    (informed,) = [m for m in smtp_server.wait_for(3) if "jeudi" in m["message"].get_content()]
     assert informed["to"] == [user_a.email]
     submit(page, "status", status="resolved", response_type="telephone")
     expect(facts(page, "Statut")).to_have_text("Résolue")

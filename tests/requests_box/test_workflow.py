@@ -343,3 +343,37 @@ def test_the_deadline_command_notifies(relationship_manager, mailoutbox):
     out = StringIO()
     call_command("check_deadlines", stdout=out)
     assert "breaches: 1" in out.getvalue()
+
+
+def test_a_complaint_codified_urgent_and_important_tells_the_client_the_new_deadline(
+    relationship_manager, smtp_server
+):
+    from requests_box.acknowledgement import send_acknowledgement
+
+    complaint = new_request("Réclamation : copieur en panne")
+    send_acknowledgement(complaint)
+    smtp_server.wait_for(1)
+    complaint = workflow.qualify(
+        complaint, actor=relationship_manager, kind=Kind.RECLAMATION, urgent=True, important=True
+    )
+    assert complaint.deadline == MONDAY + dt.timedelta(hours=24)
+    received = smtp_server.wait_for(2)
+    assert len(received) == 2
+    notice = received[1]
+    assert notice["to"] == ["alice@groupe-aurelia.fr"]
+    assert complaint.reference in str(notice["message"]["Subject"])
+    text = notice["message"].get_content()
+    assert "nous nous engageons à vous répondre au plus tard le 03/03/2026 10:00" in text.lower()
+    # Kept in the request's history like any answer written in the portal.
+    assert complaint.messages.filter(direction="outbound", text__contains="03/03/2026").exists()
+    assert complaint.version == Request.objects.get(pk=complaint.pk).version
+
+    # Nothing to correct: an ordinary request's client was never promised a complaint deadline, and
+    # a complaint that was never acknowledged was promised nothing.
+    ordinary = new_request("Accès VPN")
+    send_acknowledgement(ordinary)
+    smtp_server.wait_for(3)
+    workflow.qualify(ordinary, actor=relationship_manager, kind=Kind.SIMPLE, urgent=True, important=True)
+    silent = new_request("Réclamation sans accusé")
+    workflow.qualify(silent, actor=relationship_manager, kind=Kind.RECLAMATION, urgent=True, important=True)
+    assert len(smtp_server.wait_for(4, timeout=1)) == 3
