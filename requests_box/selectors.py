@@ -165,6 +165,11 @@ def client_history(request: Request, limit: int = 20) -> QuerySet[Request]:
     return others.exclude(pk=request.pk).select_related("service").order_by("-received_at")[:limit]
 
 
+def preventive_actions_of(complaint: Request) -> QuerySet[PreventiveAction]:
+    """The preventive actions this complaint motivated (phase 6), newest first."""
+    return complaint.preventive_actions.select_related("owner").order_by("-decided_on", "-pk")
+
+
 def preventive_actions() -> QuerySet[PreventiveAction]:
     """The register of preventive actions, each with the complaints that motivated it (two queries)."""
     complaints = Request.objects.select_related("cause", "entity__directorate").order_by("received_at", "pk")

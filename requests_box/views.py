@@ -142,6 +142,7 @@ def _detail_context(request, client_request, bound: dict | None = None) -> dict:
             forms["forward_form"] = ForwardForm(initial=version, prefix="forward")
             forms["satisfaction_form"] = SatisfactionForm(initial=version, prefix="satisfaction")
             forms["history"] = selectors.client_history(client_request)
+            forms["preventive_actions"] = selectors.preventive_actions_of(client_request)
         forms.update(bound or {})
         context.update(forms)
     return context

@@ -245,3 +245,15 @@ def test_draft_preview_prints_latest_revisions_marked_on_every_page(drafts, kind
     assert "Service publié 0-0" in published and "Service publié 0-0" not in draft
     # A service withdrawn from publication is out of both.
     assert "Service publié 0-1" not in draft and "Service publié 0-1" not in published
+
+
+def test_command_writes_a_draft_preview(drafts, tmp_path):
+    out = tmp_path / "draft-sheet.pdf"
+    code = drafts["services"][0].code
+    call_command("print_catalogue", "--kind", "sheet", "--service", code, "--draft", "--out", str(out))
+    pages = pdf_pages(out.read_bytes())
+    assert all("BROUILLON · Aperçu" in page for page in pages)
+    assert "Titre en brouillon" in " ".join(pages)
+    published = tmp_path / "sheet.pdf"
+    call_command("print_catalogue", "--kind", "sheet", "--service", code, "--out", str(published))
+    assert "Titre en brouillon" not in " ".join(pdf_pages(published.read_bytes()))

@@ -84,3 +84,16 @@ def test_the_register_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(15):
         response = client.get(REGISTER)
     assert response.status_code == 200 and response.context["page"].paginator.count == size
+
+
+def test_a_complaint_page_lists_the_preventive_actions_it_motivated(
+    client_for, relationship_manager, register
+):
+    weekly_complaint = register["weekly"].complaints.get(subject="Incident encore")
+    html = client_for(relationship_manager).get(weekly_complaint.get_absolute_url()).content.decode()
+    assert "Actions préventives qu’elle a motivées" in html
+    assert "Point hebdomadaire des incidents" in html and "Formation à l&#x27;accueil" not in html
+    # A complaint that motivated nothing says so.
+    other = complaint(relationship_manager, "Nouvelle réclamation", register["late"])
+    html = client_for(relationship_manager).get(other.get_absolute_url()).content.decode()
+    assert "Aucune pour l’instant" in html and "Point hebdomadaire des incidents" not in html

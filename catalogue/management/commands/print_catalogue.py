@@ -1,4 +1,4 @@
-"""Write a printed document of the published catalogue to a PDF file."""
+"""Write a printed document of the published catalogue (or an editor's draft preview) to a PDF file."""
 
 from pathlib import Path
 
@@ -16,13 +16,19 @@ class Command(BaseCommand):
         parser.add_argument("--kind", required=True, choices=PrintKind.values)
         parser.add_argument("--service", default="", help="Service code (for --kind sheet).")
         parser.add_argument("--out", required=True, help="PDF file to write.")
+        parser.add_argument(
+            "--draft",
+            action="store_true",
+            help="Preview from the latest revisions, drafts included (watermarked BROUILLON).",
+        )
 
-    def handle(self, *args, kind, service, out, **options):
+    def handle(self, *args, kind, service, out, draft, **options):
         if (kind == PrintKind.SHEET) != bool(service):
             raise CommandError("--service is required with --kind sheet, and only with it.")
         try:
-            pdf, pages = render.render(kind, service)
+            pdf, pages = render.render(kind, service, draft=draft)
         except Http404 as error:
-            raise CommandError(f"No published service with code {service!r}.") from error
+            state = "" if draft else "published "
+            raise CommandError(f"No {state}service with code {service!r}.") from error
         Path(out).write_bytes(pdf)
         self.stdout.write(f"{out}: {pages} page(s), {len(pdf)} bytes")
