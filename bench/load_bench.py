@@ -29,7 +29,6 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,9 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.mailservers import free_port, prepare_dovecot  # noqa: E402 - the tests' Dovecot layout
+
 BENCH = ROOT / "bench"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
@@ -99,42 +101,6 @@ print("BENCHDATA " + json.dumps({
 """
 
 COUNT_REQUESTS = "from requests_box.models import Request; print('BENCHCOUNT', Request.objects.count())"
-
-DOVECOT_CONF = """\
-protocols = imap
-listen = 127.0.0.1
-base_dir = {tmp}/run
-state_dir = {tmp}/state
-log_path = {tmp}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:{tmp}/mail/%u
-mail_max_userip_connections = 50
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {tmp}/users
-}}
-userdb {{
-  driver = static
-  args = uid=nobody gid=nogroup home={tmp}/mail/%u
-}}
-service imap-login {{
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-}}
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def psql(sql: str) -> None:
@@ -324,13 +290,7 @@ class Dovecot:
             raise SystemExit("dovecot is needed: apt-get install dovecot-imapd (scripts/system-deps.sh test)")
         self.tmp = workdir / "dovecot"
         workdir.chmod(0o755)  # Dovecot's own processes (not root) read under it
-        for sub in ("run", "state", "mail"):
-            (self.tmp / sub).mkdir(parents=True)
-        shutil.chown(self.tmp / "mail", "nobody", "nogroup")  # Dovecot refuses to deliver as uid 0
-        (self.tmp / "users").write_text(f"{IMAP_USER}:{{PLAIN}}{IMAP_PASSWORD}\n")
-        self.port = free_port()
-        conf = self.tmp / "dovecot.conf"
-        conf.write_text(DOVECOT_CONF.format(tmp=self.tmp, port=self.port))
+        conf, self.port = prepare_dovecot(self.tmp, IMAP_USER, IMAP_PASSWORD)
         self.process = subprocess.Popen(
             [binary, "-F", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )

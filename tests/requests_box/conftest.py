@@ -6,7 +6,6 @@ Written to be moved up to tests/conftest.py later: nothing here depends on the m
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -17,15 +16,11 @@ from pathlib import Path
 import pytest
 from imapclient import IMAPClient
 
+from tests.mailservers import free_port, prepare_dovecot
+
 IMAP_USER = "relais-dsi@example.test"
 IMAP_PASSWORD = "secret"  # noqa: S105 - a throwaway test server
 _folders = itertools.count(1)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _unavailable(reason: str):
@@ -33,37 +28,6 @@ def _unavailable(reason: str):
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{reason} (CI=true: the server must be available)")
     pytest.skip(reason)
-
-
-DOVECOT_CONF = """\
-protocols = imap
-listen = 127.0.0.1
-base_dir = {tmp}/run
-state_dir = {tmp}/state
-log_path = {tmp}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:{tmp}/mail/%u
-mail_max_userip_connections = 50
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {tmp}/users
-}}
-userdb {{
-  driver = static
-  args = uid=nobody gid=nogroup home={tmp}/mail/%u
-}}
-service imap-login {{
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-}}
-"""
 
 
 @dataclass
@@ -100,14 +64,7 @@ def dovecot():
         _unavailable("dovecot is not installed (Debian package dovecot-imapd)")
     tmp = Path(tempfile.mkdtemp(prefix="relais-dovecot-"))
     tmp.chmod(0o755)
-    for sub in ("run", "state", "mail"):
-        (tmp / sub).mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(tmp / "mail", "nobody", "nogroup")  # Dovecot refuses to deliver as uid 0
-    (tmp / "users").write_text(f"{IMAP_USER}:{{PLAIN}}{IMAP_PASSWORD}\n")
-    port = free_port()
-    conf = tmp / "dovecot.conf"
-    conf.write_text(DOVECOT_CONF.format(tmp=tmp, port=port))
+    conf, port = prepare_dovecot(tmp, IMAP_USER, IMAP_PASSWORD)
     process = subprocess.Popen(  # noqa: S603
         [binary, "-F", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
