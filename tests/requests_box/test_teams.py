@@ -4,24 +4,14 @@ triage queue of their own ("my teams")."""
 import pytest
 from django.urls import reverse
 
-from requests_box import services, workflow
+from requests_box import workflow
 from requests_box.intake.intake import Intake
 from requests_box.models import EventKind, Request, RoutingRule, Status, Team
 from tests.requests_box.mails import build_mail
+from tests.requests_box.test_triage import new_request
 
 pytestmark = pytest.mark.django_db
 TRIAGE = reverse("requests_box:triage")
-
-
-def new_request(subject="Demande", **extra) -> Request:
-    return services.create_request(
-        channel="email",
-        subject=subject,
-        text="Bonjour",
-        sender_email=extra.pop("sender_email", "alice@groupe-aurelia.fr"),
-        acknowledge=False,
-        **extra,
-    )
 
 
 @pytest.fixture
