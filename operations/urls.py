@@ -4,6 +4,6 @@ from operations import health, views
 
 urlpatterns = [
     path("sante/", health.health, name="health"),
-    path("connexion/deblocage/", views.unlock_request, name="unlock_request"),
-    path("connexion/deblocage/<str:token>/", views.unlock_link, name="unlock_link"),
+    path("deblocage/", views.unlock_request, name="unlock_request"),
+    path("deblocage/<str:token>/", views.unlock_link, name="unlock_link"),
 ]
