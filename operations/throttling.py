@@ -3,7 +3,7 @@
 Every attempt to log in is written to the database (`LoginAttempt`) before the password is checked,
 and counted there: all gunicorn workers and all web servers see the same counts, and attempts running
 at the same moment count each other (the count includes the attempts in flight). A success deletes
-its own row and the failures of that user name from that address and browser.
+its own row and the earlier failures of that user name in that browser (trusted) or from that address.
 
 Limits, over the last LOGIN_LOCKOUT_SECONDS (15 minutes):
 - LOGIN_FAILURE_LIMIT (5) failures of a user name from one address: that address is refused for it;
@@ -224,9 +224,10 @@ def _forget_failures(sender, request, user, **kwargs):
     if attempt is not None:
         LoginAttempt.objects.filter(pk=attempt).delete()
         device = trusted_device(request, name)
-        LoginAttempt.objects.filter(username=name).filter(
-            Q(address=client_address(request), device="") | (Q(device=device) & ~Q(device=""))
-        ).delete()
+        # A trusted browser clears only its own failures: logging in at an address an attacker used
+        # must not wipe the attacker's failures, which keep the name locked for others.
+        mine = Q(device=device) if device else Q(address=client_address(request), device="")
+        LoginAttempt.objects.filter(username=name).filter(mine).delete()
     trust_this_browser(request, user)
 
 

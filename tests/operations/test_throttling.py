@@ -209,3 +209,15 @@ def test_client_address_believes_only_the_trusted_proxy(rf, remote, forwarded, e
     if forwarded:
         meta["HTTP_X_FORWARDED_FOR"] = forwarded
     assert client_address(rf.get("/", **meta)) == expected
+
+
+def test_a_trusted_login_at_an_attackers_address_does_not_wipe_the_attack(db):
+    make_user("isabelle")
+    usual = Client()
+    login(usual, "isabelle", "pw", address="10.1.1.1")
+    usual.post("/deconnexion/")
+    for n in range(4):
+        for _ in range(5):
+            login(Client(), "isabelle", "wrong", address=f"10.66.0.{n}")
+    assert login(usual, "isabelle", "pw", address="10.66.0.1").status_code == 302
+    assert NAME_LOCKED in login(Client(), "isabelle", "pw", address="10.9.9.9").content.decode()
