@@ -38,10 +38,18 @@ def pg_server() -> str:
 
 def run(command, env=None, timeout=300, check=True, **kwargs) -> subprocess.CompletedProcess:
     result = subprocess.run(  # noqa: S603
-        [str(c) for c in command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, **kwargs
+        [str(c) for c in command],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **kwargs,
     )
     if check and result.returncode != 0:
-        raise AssertionError(f"{command} failed ({result.returncode}):\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+        raise AssertionError(
+            f"{command} failed ({result.returncode}):\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+        )
     return result
 
 
@@ -57,7 +65,9 @@ class Sink:
         self.controller.start()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(message_from_bytes(envelope.original_content or envelope.content, policy=policy.default))
+        self.messages.append(
+            message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        )
         return "250 Message accepted for delivery"
 
     def wait_for(self, predicate, timeout=15.0):
@@ -84,7 +94,9 @@ class Browser:
             context = ssl.create_default_context()
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
-            conn = http.client.HTTPSConnection(HOST, self.port, timeout=60, context=context, source_address=(self.source, 0))
+            conn = http.client.HTTPSConnection(
+                HOST, self.port, timeout=60, context=context, source_address=(self.source, 0)
+            )
         else:
             conn = http.client.HTTPConnection(HOST, self.port, timeout=60, source_address=(self.source, 0))
         sent = {"Accept-Language": "en-US,en;q=0.9", **(headers or {})}
@@ -111,10 +123,14 @@ class Browser:
         status, _, page = self.call("GET", path)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         assert status == 200 and token, f"{path}: {status}"
-        return self.call("POST", path, urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1), **fields}))
+        return self.call(
+            "POST", path, urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1), **fields})
+        )
 
     def login(self, username, password=PASSWORD, **extra):
-        status, headers, page = self.post_form("/connexion/", {"username": username, "password": password, **extra})
+        status, headers, page = self.post_form(
+            "/connexion/", {"username": username, "password": password, **extra}
+        )
         return status == 302 and "sessionid" in self.cookies, page
 
 
@@ -131,7 +147,9 @@ class Install:
     gunicorn_log: Path
 
     def manage(self, *args, env=None, timeout=300, check=True):
-        return run([self.python, "manage.py", *args], env={**self.env, **(env or {})}, timeout=timeout, check=check)
+        return run(
+            [self.python, "manage.py", *args], env={**self.env, **(env or {})}, timeout=timeout, check=check
+        )
 
     def browser(self, source=HOST) -> Browser:
         return Browser(self.https_port, source=source)
@@ -172,7 +190,10 @@ def _nginx_site(tmp: Path, web_port: int, https_port: int, http_port: int) -> Pa
         ("/etc/ssl/certs/relais-dsi.crt", str(tmp / "tls.crt")),
         ("/etc/ssl/private/relais-dsi.key", str(tmp / "tls.key")),
         ("/opt/relais-dsi/static/", f"{tmp / 'static'}/"),
-        ("proxy_pass http://relais_web;", f"proxy_pass http://relais_web;\n        proxy_bind {PROXY_ADDRESS};"),
+        (
+            "proxy_pass http://relais_web;",
+            f"proxy_pass http://relais_web;\n        proxy_bind {PROXY_ADDRESS};",
+        ),
     ]
     for old, new in replacements:
         assert old in site, f"deploy/nginx/relais-dsi.conf no longer has {old!r}"
@@ -215,7 +236,9 @@ def install(tmp_path_factory):
     run([sys.executable, "-m", "venv", venv])
     run([venv / "bin" / "pip", "install", "-q", str(ROOT)], timeout=600)
     python = venv / "bin" / "python"
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "DEBUG"))}
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "DEBUG"))
+    }
     run(["scripts/build.sh"], env={**base, "PYTHON": str(python), "STATIC_ROOT": str(tmp / "static")})
 
     sink = Sink()
@@ -252,15 +275,43 @@ def install(tmp_path_factory):
         log = installed.gunicorn_log.open("w")
         processes.append(
             subprocess.Popen(  # noqa: S603
-                [venv / "bin" / "gunicorn", "portal.wsgi:application", "--bind", f"{HOST}:{web_port}", "--workers", "3",
-                 "--error-logfile", "-", "--capture-output"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                [
+                    venv / "bin" / "gunicorn",
+                    "portal.wsgi:application",
+                    "--bind",
+                    f"{HOST}:{web_port}",
+                    "--workers",
+                    "3",
+                    "--error-logfile",
+                    "-",
+                    "--capture-output",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         )
         _wait_http(web_port, process=processes[-1], log=installed.gunicorn_log)
         # 3. nginx with the shipped site, TLS on a self-signed certificate.
-        run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={HOST}",
-             "-keyout", tmp / "tls.key", "-out", tmp / "tls.crt"])  # fmt: skip
+        run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                f"/CN={HOST}",
+                "-keyout",
+                tmp / "tls.key",
+                "-out",
+                tmp / "tls.crt",
+            ]
+        )
         conf = _nginx_site(tmp, web_port, https_port, http_port)
         run(["nginx", "-t", "-c", conf])
         processes.append(subprocess.Popen(["nginx", "-c", str(conf)], stderr=subprocess.DEVNULL))  # noqa: S603, S607
@@ -272,4 +323,7 @@ def install(tmp_path_factory):
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=20)
         sink.controller.stop()
-        run(["psql", f"{server}/postgres", "-qc", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"], check=False)
+        run(
+            ["psql", f"{server}/postgres", "-qc", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"],
+            check=False,
+        )

@@ -32,7 +32,11 @@ def test_home_page_is_french_with_its_static_files(install):
     assert stylesheet, "the stylesheet has its hashed (collected) name"
     # Served by nginx from STATIC_ROOT, cached for a year...
     status, headers, css = browser.call("GET", stylesheet.group(1))
-    assert status == 200 and headers["content-type"].startswith("text/css") and "immutable" in headers["cache-control"]
+    assert (
+        status == 200
+        and headers["content-type"].startswith("text/css")
+        and "immutable" in headers["cache-control"]
+    )
     assert ".site-header" in css
     # ...and by the web server itself (WhiteNoise) when no proxy serves them.
     direct = {"Host": HOST, "X-Forwarded-Proto": "https"}
@@ -45,7 +49,9 @@ def test_unknown_url_shows_the_portals_own_404(install):
     assert browser.login("nadia")[0]
     status, _, page = browser.call("GET", "/cette-page-n-existe-pas/")
     assert status == 404
-    assert "<h1>Page introuvable</h1>" in page and "Aller au contenu" in page  # the portal's layout, in French
+    assert (
+        "<h1>Page introuvable</h1>" in page and "Aller au contenu" in page
+    )  # the portal's layout, in French
     assert "Traceback" not in page and "URLconf" not in page and "DEBUG" not in page
 
 
@@ -57,7 +63,9 @@ def test_plain_http_is_sent_to_https(install):
 
 
 def test_health_answers_without_login_and_without_internals(install):
-    status, headers, body = Browser(install.web_port, tls=False).call("GET", "/sante/", headers={"Host": HOST})
+    status, headers, body = Browser(install.web_port, tls=False).call(
+        "GET", "/sante/", headers={"Host": HOST}
+    )
     assert status == 200, body
     assert json.loads(body) == {
         "status": "ok",
@@ -112,7 +120,7 @@ def test_targeted_lockout_holds_across_workers_and_costs_the_victim_nothing(inst
 def test_forwarded_for_set_by_the_client_is_not_believed(install):
     # Through nginx, a client writing its own X-Forwarded-For still counts under its real address.
     liar = install.browser("127.0.0.50")
-    for n in range(5):
+    for _ in range(5):
         liar.post_form("/connexion/", {"username": "nadia", "password": "wrong-guess"})
     honest_headers = {"X-Forwarded-For": "10.1.2.3"}
     status, _, page = liar.call("GET", "/connexion/", headers=honest_headers)
@@ -166,7 +174,9 @@ def test_backup_then_restore_into_a_fresh_database_and_folder_gives_back_the_sam
     mails = tmp_path / "mails"
     mails.mkdir()
     for n in range(1, 5):
-        (mails / f"{n}.eml").write_bytes(_mail(n, attachment=b"%PDF-1.4\n" + bytes([n]) * 5000 if n % 2 else None))
+        (mails / f"{n}.eml").write_bytes(
+            _mail(n, attachment=b"%PDF-1.4\n" + bytes([n]) * 5000 if n % 2 else None)
+        )
     (mails / "broken.eml").write_bytes(b"\xff\xfe not a mail at all")
     install.manage("ingest_mail", str(mails))
     install.manage("refresh_indicators")
@@ -185,12 +195,18 @@ def test_backup_then_restore_into_a_fresh_database_and_folder_gives_back_the_sam
         install.manage("migrate", "--noinput", env=restored)
         after = _fingerprint(install, env=restored)
     finally:
-        run(["psql", f"{server}/postgres", "-qc", f"DROP DATABASE IF EXISTS {restored_db} WITH (FORCE)"], check=False)
+        run(
+            ["psql", f"{server}/postgres", "-qc", f"DROP DATABASE IF EXISTS {restored_db} WITH (FORCE)"],
+            check=False,
+        )
     assert after == before
     # A damaged backup is refused before anything is restored.
     (backup / "media.tar.gz").write_bytes(b"damaged")
     result = subprocess.run(  # noqa: S603
-        ["deploy/restore.sh", str(backup)], cwd=ROOT, capture_output=True, text=True,
+        [ROOT / "deploy" / "restore.sh", str(backup)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env={**install.env, "DATABASE_URL": f"{server}/never_created", "MEDIA_ROOT": str(tmp_path / "m2")},
-    )  # fmt: skip
+    )
     assert result.returncode != 0 and not (tmp_path / "m2").exists()
