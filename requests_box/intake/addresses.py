@@ -57,12 +57,12 @@ def _tokenize(value: str) -> list[_Box]:
     while i < n:
         char = value[i]
         if char == '"':
-            end, text = _quoted(value, i + 1)
+            end, text = _enclosed(value, i + 1, '"')
             box.phrase.append(text)
             box.raw.append(value[i:end])
             i = end
         elif char == "(":
-            i, text = _comment(value, i + 1)
+            i, text = _enclosed(value, i + 1, ")", "(")
             box.comments.append(text)
         elif char == "<":
             end = value.find(">", i + 1)
@@ -88,22 +88,9 @@ def _tokenize(value: str) -> list[_Box]:
     return boxes
 
 
-def _quoted(value: str, i: int) -> tuple[int, str]:
-    out = []
-    while i < len(value):
-        char = value[i]
-        if char == "\\" and i + 1 < len(value):
-            out.append(value[i + 1])
-            i += 2
-            continue
-        if char == '"':
-            return i + 1, "".join(out)
-        out.append(char)
-        i += 1
-    return i, "".join(out)
-
-
-def _comment(value: str, i: int) -> tuple[int, str]:
+def _enclosed(value: str, i: int, close: str, nest: str = "") -> tuple[int, str]:
+    """The text up to `close` (a quoted string, or a comment when `nest` opens nested ones), backslash
+    escapes honoured; an unclosed one runs to the end."""
     out, depth = [], 1
     while i < len(value):
         char = value[i]
@@ -111,7 +98,7 @@ def _comment(value: str, i: int) -> tuple[int, str]:
             out.append(value[i + 1])
             i += 2
             continue
-        depth += (char == "(") - (char == ")")
+        depth += (char == nest) - (char == close)
         if depth == 0:
             return i + 1, "".join(out)
         out.append(char)
