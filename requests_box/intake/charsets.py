@@ -258,6 +258,8 @@ class Decoder:
 
     def undeclared(self, data: bytes, *, fallback: str = "") -> str:
         """Bytes of unknown charset: UTF-8 if valid, else a charset the mail declares, else detected."""
+        if b"\x1b" in data and _ISO2022_ESCAPE.search(data):  # old Japanese mail often omits its label
+            return decode_iso2022_jp(data)
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
@@ -281,7 +283,8 @@ class Decoder:
             hints = []
             for label in self._hints_of():
                 codec = codec_for(label)
-                if codec and codec not in hints and codec not in ("utf_8", "iso2022_jp", "utf_7"):
+                # UTF-8 is tried first anyway; 7-bit and UTF-16/32 codecs would read any bytes as garbage.
+                if codec and codec not in hints and codec != "utf_8" and not codec.startswith(_SEVEN_BIT):
                     hints.append(codec)
             self._hints = hints
         return self._hints

@@ -62,8 +62,8 @@ class NotAMail(ValueError):
         self.reason = reason
 
 
-class _TooDeep(Exception):
-    pass
+class TooDeeplyNested(Exception):
+    """Raised inside the parser only: the mail is then read as headers and text (see _degraded)."""
 
 
 def _unfold(value: str) -> str:
@@ -85,7 +85,7 @@ def decode_words(value: str, decoder: Decoder) -> str:
     """An undecoded header value as one line of text: RFC 2047 words (split characters joined again,
     inside quotes too), raw 8-bit bytes read as undeclared text."""
     if "=?" not in value:
-        return _unfold(value if value.isascii() else _raw_text(value, decoder))
+        return _unfold(_raw_text(value, decoder))
     out: list[str] = []
     pending: tuple[str, bytearray] | None = None
     position = 0
@@ -111,7 +111,10 @@ def decode_words(value: str, decoder: Decoder) -> str:
 
 
 def _raw_text(value: str, decoder: Decoder) -> str:
-    return value if value.isascii() else decoder.undeclared(value.encode("utf-8", "surrogateescape"))
+    """Header text outside encoded words: raw 8-bit bytes, or raw ISO-2022-JP, read as undeclared."""
+    if value.isascii() and "\x1b" not in value:
+        return value
+    return decoder.undeclared(value.encode("utf-8", "surrogateescape"))
 
 
 def header_text(msg: Message, name: str, decoder: Decoder | None = None) -> str:
@@ -270,7 +273,7 @@ class _Collector:
 
     def visit(self, part: Message, *, depth: int = 0, parent: str = "") -> None:
         if depth + self.depth > _MAX_DEPTH:
-            raise _TooDeep
+            raise TooDeeplyNested
         self.defects.extend(type(d).__name__ for d in part.defects)
         ctype = part.get_content_type()
         if ctype in ("message/rfc822", "message/global"):

@@ -11,6 +11,7 @@ from tests.requests_box.realworld.builders import (
     labelled_text_mail,
     outlook_express_utf7,
     raw_8bit_mail,
+    windows_iso2022jp,
 )
 
 
@@ -81,6 +82,13 @@ def test_iso_2022_jp_halfwidth_katakana_and_plain_text_are_read():
     assert parsed.text.strip() == "ｱﾝｹｰﾄにご協力ください。"
     standard = parse_message(japanese_outlook("会議の件", "よろしくお願いします。"))
     assert (standard.subject, standard.text.strip()) == ("会議の件", "よろしくお願いします。")
+
+
+def test_undeclared_iso_2022_jp_in_raw_headers_and_body_is_read():
+    subject, body = "会議の件", "明日の会議は①番会議室です。"
+    raw = raw_8bit_mail(subject=windows_iso2022jp(subject), body=windows_iso2022jp(body))
+    parsed = parse_message(raw)
+    assert (parsed.subject, parsed.text.strip()) == (subject, body)
 
 
 @pytest.mark.parametrize("label", ["unicode-1-1-utf-7", "x-unicode-2-0-utf-7", "UTF-7"])
