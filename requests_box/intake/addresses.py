@@ -11,12 +11,14 @@ choose the address: in `a@b <c@d>` the address is `c@d`, as every mail client re
 import re
 from dataclasses import dataclass
 
-ENCODED_WORD = re.compile(r"=\?([^?\s]*)\?([bBqQ])\?(.*?)\?=")
+# An RFC 2047 word. Its text stops at the next "?" (one more "?" right before the "?=" is allowed), so
+# that finding the words stays linear on hostile headers: `.*?` would make it quadratic.
+ENCODED_WORD = re.compile(r"=\?([^?\s]*)\?([bBqQ])\?([^?]*\??)\?=")
 _ATOM = r"[^\s\"(),:;<>@\[\]\\]+"
 _ADDR_SPEC = re.compile(rf'(?:{_ATOM}|"(?:[^"\\]|\\.)*")@(?:{_ATOM}|\[[^\[\]\\\s]*\])')
-# The two everyday shapes, read without the tokenizer: `Name <a@b>` (no quote, comment or @ in the
-# name) and a bare `a@b`.
-_SIMPLE = re.compile(rf"\s*(?:([^\"()<>@,;:\\]*?)\s*<({_ATOM}@{_ATOM})>|({_ATOM}@{_ATOM}))\s*")
+_BARE = re.compile(rf"{_ATOM}@{_ATOM}")
+_NAME_SPECIALS = frozenset('"()<>@,;:\\')
+MAX_HEADER = 256 * 1024  # an address header longer than this is read no further
 
 
 @dataclass(frozen=True)
@@ -132,15 +134,27 @@ def _mailboxes(boxes: list[_Box]) -> list[Mailbox]:
     return found
 
 
+def _simple(value: str) -> Mailbox | None:
+    """The two everyday shapes without the tokenizer: `Name <a@b>` (no quote, comment or @ in the
+    name) and a bare `a@b`; None for anything else."""
+    text = value.strip()
+    if text.endswith(">") and text.count("<") == 1 and text.count(">") == 1:
+        name, _lt, address = text[:-1].partition("<")
+        if _BARE.fullmatch(address) and not _NAME_SPECIALS.intersection(name):
+            return Mailbox(" ".join(name.split()), _address(address))
+    elif _BARE.fullmatch(text):
+        return Mailbox("", _address(text))
+    return None
+
+
 def mailboxes(value: str | None) -> list[Mailbox]:
     """Every mailbox of an undecoded address header, in order (invalid ones with an empty address)."""
     if not value:
         return []
-    value = value.replace("\r", "").replace("\n", "")  # unfolding
-    simple = _SIMPLE.fullmatch(value)
+    value = value[:MAX_HEADER].replace("\r", "").replace("\n", "")  # unfolding
+    simple = _simple(value)
     if simple is not None:
-        address = _address(simple.group(2) or simple.group(3))
-        return [Mailbox(" ".join((simple.group(1) or "").split()), address)]
+        return [simple]
     return _mailboxes(_tokenize(value))
 
 

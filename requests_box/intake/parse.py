@@ -43,7 +43,7 @@ _AUTO_SUBJECT_RE = re.compile(
     r"mail delivery (failed|failure))\b"
 )
 _BOUNCE_SENDERS = ("mailer-daemon@", "postmaster@")
-_EMAIL_LIKE_RE = re.compile(r"[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+")
+_EMAIL_LIKE_RE = re.compile(r"[^\s<>@]{1,64}@[^\s<>@]{1,255}")  # bounded: linear on hostile names
 _REPAIRED_DEFECTS = (
     email.errors.MissingHeaderBodySeparatorDefect,
     email.errors.FirstHeaderLineIsContinuationDefect,
@@ -417,11 +417,11 @@ def _display_name(box: Mailbox | None, decoder: Decoder) -> str:
     """The decoded display name, dropped when it shows an address other than the sender's own."""
     if box is None or not box.display:
         return ""
-    name = decode_words(box.display, decoder).strip().strip('"').strip()
+    name = decode_words(box.display[:1000], decoder).strip().strip('"').strip()[:200]
     for shown in _EMAIL_LIKE_RE.findall(name):
-        if shown.strip("<>()[]'\",;:").lower() != box.address:
+        if "." in shown.split("@")[1] and shown.strip("<>()[]'\",;:.").lower() != box.address:
             return ""
-    return name[:200]
+    return name
 
 
 def _date(value: str | None) -> datetime | None:

@@ -1,6 +1,7 @@
 """A small defect never loses the mail; only bytes that hold no mail at all raise, and only NotAMail."""
 
 import base64
+import signal
 
 import pytest
 
@@ -155,3 +156,31 @@ def test_not_a_mail_is_quarantined_whole_by_intake():
     item = QuarantinedMessage.objects.get()
     with item.raw.open("rb") as handle:
         assert handle.read() == raw
+
+
+N = 200_000
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"From: a@b.fr\r\nSubject: " + b"=?a?q?x " * (N // 8) + b"\r\n\r\nx",  # words that never close
+        b"From: a" + b" " * N + b"x\r\nSubject: s\r\n\r\nx",
+        b"From: " + b"a" * N + b" <a@b.fr>\r\nSubject: s\r\n\r\nx",
+        b"From: " + b'"a' * (N // 2) + b"\r\n\r\nx",
+        b"From: " + b"(" * N + b"\r\n\r\nx",
+        b"From: " + b"<a@b " * (N // 5) + b"\r\n\r\nx",
+        b"From: a@b.fr\r\n" + b"no header here\r\n" * (N // 15) + b"Subject: s\r\n\r\nx",
+        b"From: a@b.fr\r\nContent-Type: multipart/mixed\r\n\r\n" + b"--x\r\n" * (N // 5),
+    ],
+    ids=["open-words", "spaces", "long-name", "quotes", "comments", "angles", "unfolded", "delimiters"],
+)
+def test_hostile_header_shapes_are_read_in_linear_time(raw):
+    """Quadratic reading (as `.*?` in the encoded-word pattern was) would take minutes on these."""
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("parsing took more than 30 s: not linear"))
+    signal.alarm(30)
+    try:
+        parsed = parse_message(raw)
+    finally:
+        signal.alarm(0)
+    assert parsed.headers
