@@ -419,7 +419,7 @@ def _display_name(box: Mailbox | None, decoder: Decoder) -> str:
         return ""
     name = decode_words(box.display[:1000], decoder).strip().strip('"').strip()[:200]
     for shown in _EMAIL_LIKE_RE.findall(name):
-        if "." in shown.split("@")[1] and shown.strip("<>()[]'\",;:.").lower() != box.address:
+        if shown.strip("<>()[]'\",;:.").lower() != box.address:
             return ""
     return name
 

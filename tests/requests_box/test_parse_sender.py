@@ -135,6 +135,7 @@ def test_sender_alone_does_not_stand_in_for_a_missing_from():
         ('"john doe"@filiale.example', ('"john doe"@filiale.example', "")),
         ("José Núñez <josé@exemple.fr>", ("josé@exemple.fr", "José Núñez")),  # SMTPUTF8
         ("Jean <jean@groupe-aurelia.fr", ("jean@groupe-aurelia.fr", "Jean")),  # unclosed angle
+        ("=?utf-8?Q?camille=40groupe-aurelia?= <attacker@evil.example>", ("attacker@evil.example", "")),
         (
             "paul@groupe-aurelia.fr <paul@groupe-aurelia.fr>",
             ("paul@groupe-aurelia.fr", "paul@groupe-aurelia.fr"),
