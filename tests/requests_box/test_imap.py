@@ -59,7 +59,7 @@ def test_poll_takes_in_new_messages_and_flags_them_processed(dovecot, imap_folde
     assert lines == [
         f"imap:{imap_folder}/1: created {reference}",
         f"imap:{imap_folder}/2: ignored auto-reply",
-        f"imap:{imap_folder}/3: quarantined unparseable: ValueError",
+        f"imap:{imap_folder}/3: quarantined unparseable: NotAMail",
     ]
     assert unprocessed(dovecot, imap_folder) == []
     # A second poll has nothing left to do.

@@ -150,7 +150,7 @@ def test_size_limit_is_configurable(settings):
 @pytest.mark.parametrize(
     "raw, reason",
     [
-        (b"\x00\x01\x02 not a mail", "unparseable: ValueError"),
+        (b"\x00\x01\x02 not a mail", "unparseable: NotAMail"),
         (b"Subject: sans expediteur\r\n\r\ntexte", "no sender address"),
         (b"From: a@groupe-aurelia.fr\r\n\r\n", "empty message"),
     ],

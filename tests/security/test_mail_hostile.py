@@ -5,6 +5,7 @@ or ignored item holding the raw bytes whole, or a duplicate of a mail already ke
 """
 
 import contextlib
+import re
 from email.message import EmailMessage
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from requests_box.intake.intake import OUTCOMES, Intake
+from requests_box.intake.parse import NotAMail, ParsedMail, parse_message
 from requests_box.models import IgnoredMessage, MailReceipt, QuarantinedMessage, Request
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +50,39 @@ def test_random_bytes(raw, db):
     result = Intake(acknowledge=False).ingest(raw, source="fuzz.eml")
     check_kept(raw, result)
 
+
+# Encoded words, raw 8-bit bytes and punctuation in display names: what the sender rules read.
+FROM_VALUES = st.sampled_from(
+    [
+        "alice@groupe-aurelia.fr",
+        "x@prestataire.fr",
+        "not an address",
+        "=?utf-8?Q?alice=40groupe-aurelia.fr_?= <attacker@evil.example>",
+        "=?iso-8859-1?Q?Lef=E8vre=2C_Nadia?= <nadia@groupe-aurelia.fr>",
+        '"=?utf-8?B?TcO8bGxlciwgQmVybmQ=?=" <bernd@groupe-aurelia.fr>',
+        "alice@groupe-aurelia.fr <attacker@evil.example>",
+        "A <a@x.fr> <b@y.fr>",
+        "a@x.fr, b@y.fr",
+        "Team: a@x.fr, (c) b@y.fr;",
+        '"unterminated <a@x.fr>',
+        "=?unicode-1-1-utf-7?Q?+AOk-?= <utf7@x.fr>",
+        "=?gb2312?B?wO7OsA==?= <li@x.cn>",
+        "=?x-klingon?Q?=FF?= <k@x.fr>",
+    ]
+)
+CHARSET_LABELS = st.sampled_from(
+    [
+        "gb2312",
+        "iso-2022-jp",
+        "utf-7",
+        "unicode-1-1-utf-7",
+        "x-klingon",
+        "base64",
+        "unicode_escape",
+        "us-ascii",
+    ]
+    + ["iso-8859-1", "ks_c_5601-1987", "shift_jis", "big5", "utf-16", "hz-gb-2312", '"', ""]
+)
 
 HEADER_TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80
@@ -106,20 +141,33 @@ def mails(draw):
         with contextlib.suppress(Exception):
             root[name] = value
     if draw(st.booleans()) and "From" not in root:
-        root["From"] = draw(
-            st.sampled_from(["alice@groupe-aurelia.fr", "x@prestataire.fr", "not an address"])
-        )
+        root["From"] = draw(FROM_VALUES)
     try:
         raw = root.as_bytes()
     except Exception:  # the email package refuses to serialise some trees: send what a bad client would
         raw = str(root).encode("utf-8", "surrogateescape")
-    mangle = draw(st.sampled_from(["none", "truncate", "crlf", "nul"]))
+    mangle = draw(
+        st.sampled_from(
+            ["none", "truncate", "crlf", "nul", "junk", "unfold", "no-boundary", "relabel", "8bit"]
+        )
+    )
     if mangle == "truncate" and raw:
         raw = raw[: draw(st.integers(0, len(raw)))]
     elif mangle == "crlf":
         raw = raw.replace(b"\n", b"\r\n")
     elif mangle == "nul":
         raw = raw.replace(b"\n\n", b"\n\x00\n", 1)
+    elif mangle == "junk":  # a line before the headers
+        raw = draw(st.binary(max_size=40)).replace(b"\n", b"") + b"\n" + raw
+    elif mangle == "unfold":  # continuation lines lose their indentation
+        head, separator, body = raw.partition(b"\n\n")
+        raw = head.replace(b"\n ", b"\n").replace(b"\n\t", b"\n") + separator + body
+    elif mangle == "no-boundary":
+        raw = re.sub(rb'boundary="[^"]*"', b"", raw)
+    elif mangle == "relabel":
+        raw = re.sub(rb"charset=\"?[\w-]+\"?", b"charset=" + draw(CHARSET_LABELS).encode(), raw)
+    elif mangle == "8bit":  # raw bytes of any charset in the headers
+        raw = raw.replace(b"Subject: ", b"Subject: " + draw(st.binary(min_size=1, max_size=30)), 1)
     return raw
 
 
@@ -141,3 +189,89 @@ def test_batches_keep_every_mail(batch, db, user_a):
     after = MailReceipt.objects.count() + QuarantinedMessage.objects.count()
     # Every kept mail left a receipt (or a quarantined item when even its key could not be taken).
     assert after - before >= len(kept)
+
+
+def check_parsed(raw: bytes) -> None:
+    """The parser's promise: a ParsedMail every column can store, or NotAMail with a reason."""
+    try:
+        parsed = parse_message(raw)
+    except NotAMail as exc:
+        assert exc.reason
+        return
+    assert isinstance(parsed, ParsedMail)
+    texts = [parsed.subject, parsed.from_email, parsed.from_name, parsed.text, parsed.html, parsed.headers]
+    texts += [
+        parsed.message_id,
+        *parsed.in_reply_to,
+        *parsed.references,
+        *(a.filename for a in parsed.attachments),
+    ]
+    for text in texts:
+        assert "\x00" not in text
+        text.encode("utf-8")  # no lone surrogate either: PostgreSQL and SQLite take it
+    assert parsed.from_email in [*parsed.from_addresses, ""]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(raw=st.binary(max_size=4000))
+def test_parser_raises_nothing_but_not_a_mail_on_random_bytes(raw):
+    check_parsed(raw)
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=mails())
+def test_parser_raises_nothing_but_not_a_mail_on_mangled_mime(raw):
+    check_parsed(raw)
+
+
+@st.composite
+def delivery_reports(draw):
+    """A multipart/report whose delivery-status fields are drawn at random."""
+    fields = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(
+                    [
+                        "Final-Recipient",
+                        "Action",
+                        "Status",
+                        "Diagnostic-Code",
+                        "Reporting-MTA",
+                        "Original-Recipient",
+                        "X-J",
+                    ]
+                ),
+                HEADER_TEXT,
+            ),
+            max_size=8,
+        )
+    )
+    blocks = draw(st.sampled_from([b"\n", b"\n\n"])).join(
+        f"{name}: {value}".encode("utf-8", "surrogateescape") for name, value in fields
+    )
+    ctype = draw(st.sampled_from([b"message/delivery-status", b"message/global-delivery-status"]))
+    encoding = draw(
+        st.sampled_from(
+            [b"", b"Content-Transfer-Encoding: base64\n", b"Content-Transfer-Encoding: quoted-printable\n"]
+        )
+    )
+    return (
+        b"From: MAILER-DAEMON@mx.example\nSubject: bounce\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="r"\n\n'
+        b"--r\nContent-Type: text/plain\n\nnotice\n--r\nContent-Type: "
+        + ctype
+        + b"\n"
+        + encoding
+        + b"\n"
+        + blocks
+        + b"\n--r\nContent-Type: text/rfc822-headers\n\n"
+        + draw(st.binary(max_size=200))
+        + b"\n--r--\n"
+    )
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(raw=delivery_reports())
+def test_parser_reads_any_delivery_report_without_raising(raw):
+    check_parsed(raw)
+    assert parse_message(raw).noise_reason == "bounce"
