@@ -12,6 +12,7 @@ from catalogue.models import (
     CatalogueIndexPage,
     CatalogueNewsPage,
     FamilyPage,
+    Maturity,
     ServiceBenefit,
     ServicePage,
     SynopsisPage,
@@ -33,6 +34,17 @@ def catalogue_version() -> str:
     published = stats["published"].timestamp() if stats["published"] else 0
     revised = stats["revised"].timestamp() if stats["revised"] else 0
     return f"{published:.6f}-{revised:.6f}-{stats['live']}-{stats['total']}"
+
+
+def offered_services() -> QuerySet[ServicePage]:
+    """The services the catalogue offers: published and not retired (a retired service is hidden from
+    the web catalogue, search, suggestions and every printed document)."""
+    return ServicePage.objects.live().exclude(maturity=Maturity.RETIRE)
+
+
+def retired_services() -> QuerySet[ServicePage]:
+    """Every retired service, published or not: what the editors' listing shows as retired."""
+    return ServicePage.objects.filter(maturity=Maturity.RETIRE).order_by("title")
 
 
 def catalogue_index() -> CatalogueIndexPage | None:
