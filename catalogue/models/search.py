@@ -77,8 +77,14 @@ class SearchVocabularyWord(models.Model):
     class Meta:
         verbose_name = _("catalogue word")
 
+    def __str__(self):
+        return self.word
+
 
 class SearchVocabularyState(models.Model):
     """The signature of the words in SearchVocabularyWord: one row."""
 
     signature = models.CharField(max_length=64)
+
+    def __str__(self):
+        return self.signature
