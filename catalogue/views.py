@@ -4,6 +4,8 @@ from django.shortcuts import render
 
 from catalogue import selectors
 from catalogue.filters import ServiceFilter
+from catalogue.search import views as search_views
+from catalogue.search.text import clean_query
 
 PAGE_SIZE = 24
 
@@ -17,8 +19,17 @@ def _browse_results(filterset: ServiceFilter, page_number: str | None) -> dict:
 
 
 def browse(request):
-    """Every published service, filtered and searched; plain GET form, so it works without JavaScript."""
-    filterset = ServiceFilter(request.GET or None, queryset=selectors.ServicePage.objects.live())
+    """Every offered service, filtered and searched; plain GET form, so it works without JavaScript.
+
+    Without a query the list is rendered once per catalogue version (fragment cache). A search is
+    counted each time and renders afresh (see catalogue.search.views.search_context)."""
+    filterset = ServiceFilter(request.GET or None, queryset=selectors.offered_services())
+    query = clean_query(request.GET.get("q", ""))
+    if query:
+        results = _browse_results(filterset, request.GET.get("page"))
+        context = {"filter": filterset, "results": results}
+        context.update(search_views.search_context(request, filterset, results["page"], query))
+        return render(request, "catalogue/browse.html", context)
     results = selectors.LazyValue(lambda: _browse_results(filterset, request.GET.get("page")))
     return render(
         request,

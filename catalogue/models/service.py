@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -191,6 +192,13 @@ class ServicePage(Page):
         from catalogue.search.text import split_terms
 
         return split_terms(self.keywords)
+
+    def serve(self, request, *args, **kwargs):
+        # A retired service has left the catalogue: its page is gone for visitors (editors still preview
+        # it in the back office, and find it in the services listing, filtered by maturity).
+        if self.maturity == Maturity.RETIRE:
+            raise Http404
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from catalogue import selectors

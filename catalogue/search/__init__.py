@@ -10,7 +10,7 @@ from catalogue.search import text
 from catalogue.search.engine import corrected_query, rank
 from catalogue.search.index import CatalogueIndex, current_index
 
-__all__ = ["SearchResult", "closest", "search", "suggest"]
+__all__ = ["CatalogueIndex", "SearchResult", "closest", "current_index", "search", "suggest"]
 
 
 @dataclass
@@ -18,6 +18,7 @@ class SearchResult:
     query: str  # as typed, cleaned
     key: str  # meaningful stems: the query's identity for counting and promotions
     service_ids: list[int] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)  # of the services, in the same order
     # A correction to propose ("Vouliez-vous dire …") when it is not obvious; else the one applied.
     did_you_mean: str = ""
     corrected_to: str = ""
@@ -27,15 +28,17 @@ class SearchResult:
         return bool(self.key)
 
 
-def search(query: str, index: CatalogueIndex | None = None) -> SearchResult:
-    """Offered services matching the query, best first."""
+def search(query: str, index: CatalogueIndex | None = None, correct: bool = True) -> SearchResult:
+    """Offered services matching the query, best first (`correct=False`: no typo correction, which is
+    the only step that may query the database)."""
     cleaned = text.clean_query(query)
     index = index or current_index()
     result = SearchResult(cleaned, text.normalised_key(cleaned))
     if not result.key:
         return result
-    ranking = rank(index, cleaned)
+    ranking = rank(index, cleaned, correct=correct)
     result.service_ids = [index.docs[doc].pk for doc, _score in ranking.doc_scores]
+    result.urls = [index.docs[doc].url for doc, _score in ranking.doc_scores]
     if ranking.corrections:
         corrected = corrected_query(cleaned, ranking.corrections)
         if all(c.obvious for c in ranking.corrections) and result.service_ids:
@@ -93,10 +96,10 @@ class Closest:
     family_ids: list[int]
 
 
-def closest(query: str, services: int = 4, families: int = 3) -> Closest:
+def closest(query: str, services: int = 4, families: int = 3, index: CatalogueIndex | None = None) -> Closest:
     """When nothing matched: the services whose title or keywords look most like the query, and
     their families (then the families whose name looks like it)."""
-    index = current_index()
+    index = index or current_index()
     cleaned = text.unaccent(" ".join(text.content_words(text.clean_query(query))))
     if not cleaned or not index.docs:
         return Closest([], [])

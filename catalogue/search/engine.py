@@ -18,8 +18,10 @@ from catalogue.search.index import FIELD_WEIGHTS, CatalogueIndex
 
 EXACT, SYNONYM, JOINED, PREFIX, TYPO_1, TYPO_2 = 1.0, 0.85, 1.0, 0.6, 0.75, 0.6
 MIN_PREFIX = 4  # shorter stems are not expanded ("pc" must not find "pcie")
+LIGHT = 0.4  # weight of a concept made of light words (text.LIGHT_WORDS)
+REPEATED = 1.25  # a word met more than once in a field
 SATURATION = 6.0  # weighted occurrences giving half of the most a word can bring (BM25's k1)
-MIN_SHARE_OF_BEST = 0.12  # results scoring less than this share of the best one are noise
+MIN_SHARE_OF_BEST = 0.3  # results scoring less than this share of the best one are noise
 
 
 @dataclass
@@ -32,6 +34,10 @@ class Alternative:
 class Concept:
     words: list[str]  # unaccented words of the query it covers
     alternatives: list[Alternative] = field(default_factory=list)
+
+    @property
+    def weight(self) -> float:
+        return LIGHT if all(text.is_light_word(word) for word in self.words) else 1.0
 
     def add(self, stems: tuple[str, ...], quality: float) -> None:
         for alternative in self.alternatives:
@@ -180,39 +186,48 @@ def _idf(index: CatalogueIndex, stems: tuple[str, ...]) -> float:
 def _concept_scores(index: CatalogueIndex, concept: Concept) -> dict[int, float]:
     """What the concept brings each doc that meets it.
 
-    In each field, the best way the doc meets the concept (strength = quality x idf) counts, up to two
-    occurrences; the fields add up, saturated like BM25: a word in the title and the keywords counts
-    more than in the title alone, a word repeated in the details does not outweigh the title.
+    The strength of the best way the doc meets the concept (quality x idf), times its fields' weights
+    added up and saturated like BM25's: a word in the title and the keywords counts more than in the
+    title alone; a word repeated in a field adds a little; a word repeated in the details does not
+    outweigh the title.
     """
-    strength: dict[int, dict[int, float]] = defaultdict(dict)  # doc -> field -> strength x occurrences
+    strength: dict[int, dict[int, tuple[float, int]]] = defaultdict(dict)  # doc -> field -> (strength, n)
+    # The words typed decide how much the concept weighs: a synonym or a longer word never weighs more
+    # than them (a rare synonym of a common word is not a rarer concept).
+    cap = max(_idf(index, a.stems) for a in concept.alternatives if a.quality >= EXACT)
     for alternative in concept.alternatives:
-        value = alternative.quality * _idf(index, alternative.stems)
+        value = alternative.quality * min(_idf(index, alternative.stems), cap)
         for doc, fields in _matches(index, alternative.stems).items():
             mine = strength[doc]
             for where, count in fields.items():
-                mine[where] = max(mine.get(where, 0), value * min(count, 2))
+                if value > mine.get(where, (0, 0))[0]:
+                    mine[where] = (value, count)
     scores = {}
     for doc, fields in strength.items():
-        best = max(fields.values())
-        weighted = sum(FIELD_WEIGHTS[where] * value / best for where, value in fields.items())
+        best = max(value for value, _count in fields.values())
+        weighted = sum(
+            FIELD_WEIGHTS[where] * (value / best) * (REPEATED if count > 1 else 1.0)
+            for where, (value, count) in fields.items()
+        )
         scores[doc] = best * weighted * (SATURATION + 1) / (weighted + SATURATION)
     return scores
 
 
-def rank(index: CatalogueIndex, query: str) -> Ranking:
+def rank(index: CatalogueIndex, query: str, correct: bool = True) -> Ranking:
     concepts, unknown = read_concepts(index, query)
     for concept in concepts:
         _expand_prefixes(index, concept)
-    corrections = _apply_corrections(index, concepts, unknown)
+    corrections = _apply_corrections(index, concepts, unknown) if correct else []
     totals: dict[int, float] = defaultdict(float)
-    met: dict[int, int] = defaultdict(int)
+    met: dict[int, float] = defaultdict(float)
     for concept in concepts:
         for doc, value in _concept_scores(index, concept).items():
-            totals[doc] += value
-            met[doc] += 1
+            totals[doc] += value * concept.weight
+            met[doc] += concept.weight
     if not totals:
         return Ranking([], concepts, corrections)
-    n = len(concepts)
+    # Services that meet more of the query come first: a half of the score depends on it.
+    n = sum(concept.weight for concept in concepts)
     scores = {doc: total * (0.5 + 0.5 * met[doc] / n) for doc, total in totals.items()}
     top = max(scores.values())
     ranked = sorted(

@@ -24,7 +24,7 @@ _HYPHENATED = re.compile(r"\b([^\W_]{1,8})-([^\W_]{1,8})\b")
 # Field weights: the title and the keywords editors give say what the service is; the promise says
 # what it brings; benefits and the rest describe it; the technical details come last.
 TITLE, KEYWORDS, PROMISE, FAMILY, BODY, DETAILS = range(6)
-FIELD_WEIGHTS = {TITLE: 6.0, KEYWORDS: 5.0, PROMISE: 2.5, FAMILY: 1.5, BODY: 1.2, DETAILS: 0.6}
+FIELD_WEIGHTS = {TITLE: 6.0, KEYWORDS: 5.0, PROMISE: 2.5, FAMILY: 1.0, BODY: 1.2, DETAILS: 0.6}
 
 
 @dataclass

@@ -34,6 +34,16 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
+# Verbs of everyday requests that say what to do, not what it is about ("créer une application",
+# "changer mon téléphone", "envoyer un fichier"): kept, but the rest of the query weighs more.
+LIGHT_WORDS = frozenset(
+    """
+    creer cree crees creee creation changer change changes changement ajouter ajoute ajout mettre mets
+    met mis utiliser utilise trouver trouve voir prendre donner demander demande envoyer envoie envoi
+    recevoir recois recu reçu avoir acceder modifier modifie modification aide aider
+    """.split()
+)
+
 # Everyday phrasings rewritten before tokenising (on unaccented lower-case text).
 _PHRASES = [
     # "je n'arrive pas à imprimer": the verb means "I can't", not an arrival.
@@ -98,6 +108,10 @@ def plain_words(text: str) -> list[str]:
 
 def is_stop_word(word: str) -> bool:
     return word in STOP_WORDS
+
+
+def is_light_word(word: str) -> bool:
+    return word in LIGHT_WORDS
 
 
 @lru_cache(maxsize=50_000)
