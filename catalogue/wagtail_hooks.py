@@ -59,7 +59,7 @@ def product_sheet_buttons(page, user, next_url=None):
 
 class ServiceFilterSet(PageFilterSet):
     maturity = django_filters.ChoiceFilter(
-        label=_("Maturity"), choices=Maturity.choices, empty_label=_("All")
+        label=_("Maturity"), choices=Maturity.choices, empty_label=_("All maturities")
     )
 
     class Meta:
