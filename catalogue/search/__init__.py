@@ -22,6 +22,8 @@ class SearchResult:
     # A correction to propose ("Vouliez-vous dire …") when it is not obvious; else the one applied.
     did_you_mean: str = ""
     corrected_to: str = ""
+    # The misspelt words read another way, as (typed, read as), when the correction is obvious.
+    corrections: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def meaningful(self) -> bool:
@@ -43,6 +45,7 @@ def search(query: str, index: CatalogueIndex | None = None, correct: bool = True
         corrected = corrected_query(cleaned, ranking.corrections)
         if all(c.obvious for c in ranking.corrections) and result.service_ids:
             result.corrected_to = corrected
+            result.corrections = [(c.typed, c.corrected) for c in ranking.corrections]
         else:
             result.did_you_mean = corrected
     return result
@@ -57,37 +60,48 @@ class Suggestion:
 
 
 def suggest(prefix: str, limit: int = 8) -> list[Suggestion]:
-    """Service titles and keywords whose words start with what was typed, titles first."""
+    """Service titles, then keywords, whose words start with what was typed (in any order).
+
+    A keyword leads to the search for it; its hint is the service that search puts first.
+    Nothing starts like that: the best matches of a search (a misspelling)."""
     typed = text.plain_words(text.clean_query(prefix))
     if not typed or sum(len(word) for word in typed) < 2:
         return []
     index = current_index()
-    scored = []
+    titles, keywords = [], {}
     for plain, label, doc, is_keyword in index.labels:
-        label_words = plain.replace("-", " ").replace("'", " ").split()
+        label_words = plain.replace("-", " ").split()
         if not all(any(w.startswith(t) for w in label_words) for t in typed):
             continue
-        starts = label_words[0].startswith(typed[0])
-        scored.append(((is_keyword, not starts, len(label)), label, doc, is_keyword))
-    scored.sort(key=lambda item: item[0])
-    found, seen = [], set()
-    for _rank, label, doc, is_keyword in scored:
-        if is_keyword and doc in seen:
-            continue  # the service is already proposed by its title
-        key = (text.unaccent(label), is_keyword)
-        if key in seen:
-            continue
-        seen.update({key, doc} if not is_keyword else {key})
-        service = index.docs[doc]
-        found.append(Suggestion(label, service.url, "" if not is_keyword else service.title, is_keyword))
-        if len(found) == limit:
+        rank = (not label_words[0].startswith(typed[0]), len(label))
+        if is_keyword:
+            keywords.setdefault(plain, (rank, label))
+        else:
+            titles.append((rank, label, doc))
+    found = [
+        Suggestion(label, index.docs[doc].url, "", False) for _rank, label, doc in sorted(titles)[: limit - 2]
+    ]
+    shown = {text.unaccent(s.label) for s in found}
+    titles_shown = {s.label for s in found}
+    for plain, (_rank, label) in sorted(keywords.items(), key=lambda item: item[1][0]):
+        if len(found) >= limit:
             break
+        if plain in shown:
+            continue
+        first = search(label, index, correct=False).service_ids[:1]
+        hint = next((d.title for d in index.docs if first and d.pk == first[0]), "")
+        if hint in titles_shown:
+            continue  # its service is already proposed by its title
+        found.append(Suggestion(label, "", hint, True))
+        shown.add(plain)
     if not found and len(" ".join(typed)) >= 4:
-        # Nothing starts like that: a misspelling? Offer the best matches of a real search.
+        by_pk = {doc.pk: doc for doc in index.docs}
         for pk in search(prefix, index).service_ids[:5]:
-            service = next(d for d in index.docs if d.pk == pk)
-            found.append(Suggestion(service.title, service.url, "", False))
+            found.append(Suggestion(by_pk[pk].title, by_pk[pk].url, "", False))
     return found
+
+
+CLOSE = 70  # rapidfuzz ratio (0-100) from which a catalogue word looks like a word of the query
 
 
 @dataclass
@@ -97,29 +111,24 @@ class Closest:
 
 
 def closest(query: str, services: int = 4, families: int = 3, index: CatalogueIndex | None = None) -> Closest:
-    """When nothing matched: the services whose title or keywords look most like the query, and
-    their families (then the families whose name looks like it)."""
+    """When nothing matched: the services met by the catalogue's words that look most like the query's
+    (further than a typo: "imprimerie" finds the printers), and their families."""
     index = index or current_index()
-    cleaned = text.unaccent(" ".join(text.content_words(text.clean_query(query))))
-    if not cleaned or not index.docs:
+    words = [word for word in text.content_words(text.clean_query(query)) if len(word) >= 4]
+    if not words or not index.docs:
         return Closest([], [])
-    choices = [plain for plain, _label, _doc, _kw in index.labels]
-    matches = process.extract(cleaned, choices, scorer=fuzz.WRatio, limit=services * 4, score_cutoff=40)
-    service_ids, family_ids = [], []
-    for _match, _score, position in matches:
-        doc = index.docs[index.labels[position][2]]
-        if doc.pk not in service_ids and len(service_ids) < services:
-            service_ids.append(doc.pk)
-            if doc.family_pk and doc.family_pk not in family_ids:
-                family_ids.append(doc.family_pk)
-    by_name = process.extract(
-        cleaned,
-        {pk: text.unaccent(family.title) for pk, family in index.families.items()},
-        scorer=fuzz.WRatio,
-        limit=families,
-        score_cutoff=40,
-    )
-    for _match, _score, pk in by_name:
-        if pk not in family_ids:
-            family_ids.append(pk)
+    vocabulary = index.fuzzy_vocabulary or sorted(w for w in index.words if len(w) >= 3)
+    near = []
+    for word in words[:8]:
+        near += [
+            m
+            for m, _score, _i in process.extract(
+                word, vocabulary, scorer=fuzz.ratio, score_cutoff=CLOSE, limit=3
+            )
+        ]
+    if not near:
+        return Closest([], [])
+    service_ids = search(" ".join(near), index, correct=False).service_ids[:services]
+    by_pk = {doc.pk: doc for doc in index.docs}
+    family_ids = list(dict.fromkeys(by_pk[pk].family_pk for pk in service_ids if by_pk[pk].family_pk))
     return Closest(service_ids, family_ids[:families])
