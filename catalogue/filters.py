@@ -1,7 +1,7 @@
-"""The browse page's filters: family, maturity, client type, SPECIFIC need, and French full-text search."""
+"""The browse page's filters: family, maturity, client type, SPECIFIC need, and the catalogue search."""
 
 import django_filters
-from django.db.models import Case, Exists, IntegerField, OuterRef, When
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import FamilyPage, Maturity, NeedType, ServiceBenefit, ServicePage
@@ -53,10 +53,9 @@ class ServiceFilter(django_filters.FilterSet):
     search_result: SearchResult | None = None
 
     def search(self, queryset, name, value):
+        """The services matching the query (their order, the search's, is applied by the search page)."""
         if not value.strip():
             return queryset
-        self.search_result = search(value)
-        ids = self.search_result.service_ids
-        # Keep the search engine's relevance order.
-        rank = Case(*[When(pk=pk, then=i) for i, pk in enumerate(ids)], output_field=IntegerField())
-        return queryset.filter(pk__in=ids).annotate(search_rank=rank).order_by("search_rank")
+        if self.search_result is None or self.search_result.query != value.strip():
+            self.search_result = search(value)
+        return queryset.filter(pk__in=self.search_result.service_ids)

@@ -13,8 +13,6 @@ import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
-
 from catalogue.search import text
 
 _CAMEL = re.compile(r"[a-z][A-Z]")
@@ -57,7 +55,7 @@ class CatalogueIndex:
     docs: list[Doc] = field(default_factory=list)
     families: dict[int, FamilyDoc] = field(default_factory=dict)
     # stem -> {doc index: {field: occurrences}}
-    postings: dict[str, dict[int, Counter]] = field(default_factory=lambda: defaultdict(dict))
+    postings: dict[str, dict[int, dict[int, int]]] = field(default_factory=lambda: defaultdict(dict))
     sorted_stems: list[str] = field(default_factory=list)
     # unaccented word -> how often the catalogue uses it; and its most frequent written form
     words: Counter = field(default_factory=Counter)
@@ -66,9 +64,10 @@ class CatalogueIndex:
     synonyms_by_first_stem: dict[str, list[SynonymTerm]] = field(default_factory=lambda: defaultdict(list))
     # suggestions: (unaccented label, label, doc index, is a keyword)
     labels: list[tuple[str, str, int, bool]] = field(default_factory=list)
-    # kept by catalogue.search.fuzzy
+    # kept by catalogue.search.fuzzy and catalogue.search.cards
     fuzzy_vocabulary: list[str] | None = None
     vocabulary_synced: bool = False
+    cards: dict[str, dict] = field(default_factory=dict)  # language -> {service pk: card html}
 
     def idf(self, stem: str) -> float:
         df = len(self.postings.get(stem, ()))
@@ -89,6 +88,14 @@ class CatalogueIndex:
         return word in self.words or any(stem in self.postings for stem in text.stems_of(word))
 
 
+def _post(index: CatalogueIndex, stem: str, doc: int, where: int) -> None:
+    fields = index.postings[stem].get(doc)
+    if fields is None:
+        index.postings[stem][doc] = {where: 1}
+    else:
+        fields[where] = fields.get(where, 0) + 1
+
+
 def _add_text(index: CatalogueIndex, doc: int, value: str, where: int, written: Counter) -> None:
     found = text.words(value)
     plain = [text.unaccent(word) for word in found]
@@ -98,29 +105,38 @@ def _add_text(index: CatalogueIndex, doc: int, value: str, where: int, written: 
         if text.is_stop_word(word):
             continue
         for stem in text.stems_of(original):
-            index.postings[stem].setdefault(doc, Counter())[where] += 1
+            _post(index, stem, doc, where)
         # Brand names written in one word: "MacBook" is found by "mac", "OneDrive" by "drive".
         for part in _CAMEL_PART.findall(original) if _CAMEL.search(original) else ():
             if len(part) >= 3:
                 index.words[text.unaccent(part)] += 1
                 for stem in text.stems_of(part):
-                    index.postings[stem].setdefault(doc, Counter())[where] += 1
+                    _post(index, stem, doc, where)
     # "Wi-Fi", "e-mail", "pare-feu": the joined form too, so "wifi" finds "Wi-Fi" and "wi fi" finds both.
     for first, second in _HYPHENATED.findall(value or ""):
         joined = text.unaccent(first + second)
         index.words[joined] += 1
         for stem in text.stems_of(joined):
-            index.postings[stem].setdefault(doc, Counter())[where] += 1
+            _post(index, stem, doc, where)
+
+
+_VERSION_SQL = """
+SELECT MAX(last_published_at), MAX(latest_revision_created_at),
+       SUM(CASE WHEN live THEN 1 ELSE 0 END), COUNT(*),
+       (SELECT COUNT(*) FROM catalogue_searchsynonym), (SELECT MAX(updated_at) FROM catalogue_searchsynonym)
+FROM wagtailcore_page
+"""
 
 
 def search_version() -> str:
-    """The catalogue's version plus the synonyms': changes whenever what search reads changes."""
-    from catalogue.models import SearchSynonym
-    from catalogue.selectors import catalogue_version
+    """Changes whenever what search reads changes: any page published, unpublished, revised, added or
+    deleted (as catalogue.selectors.catalogue_version), or the synonyms edited. One query."""
+    from django.db import connection
 
-    synonyms = SearchSynonym.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
-    at = synonyms["at"].timestamp() if synonyms["at"] else 0
-    return f"{catalogue_version()}-{synonyms['n']}-{at:.6f}"
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+    return "|".join(str(value) for value in row)
 
 
 def build(version: str) -> CatalogueIndex:

@@ -82,6 +82,7 @@ _FAMILIES = {
 }
 
 
+@lru_cache(maxsize=100_000)
 def unaccent(text: str) -> str:
     """Lower case without accents or ligatures ("Œuvre" → "oeuvre")."""
     text = text.lower().replace("œ", "oe").replace("æ", "ae")

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from catalogue import selectors, services
 from catalogue.links import NEW_REQUEST_PATH
 from catalogue.models import FamilyPage
 from catalogue.search import analytics, closest, search, suggest
+from catalogue.search.cards import cards_for
 from catalogue.search.index import current_index
 from catalogue.search.promotions import promoted_for
 from catalogue.search.text import clean_query
@@ -36,41 +38,56 @@ def search_url(query: str) -> str:
     return f"{reverse('catalogue:browse')}?{urlencode({'q': query})}"
 
 
-def search_context(request, filterset, page, query: str) -> dict:
-    """Count the search and gather what the results page shows besides the results."""
-    outcome = filterset.search_result or search(query)
+FILTERS = ("family", "maturity", "client_type", "need")
+
+
+def search_page(request, filterset, query: str, page_size: int):
+    """The results of a search, best first, with the filters of the browse page; never a dead end."""
+    index = current_index()
+    outcome = search(query, index)
+    filterset.search_result = outcome
+    ids = outcome.service_ids
+    filters = [(name, request.GET.get(name, "")) for name in FILTERS if request.GET.get(name)]
+    if filters:
+        allowed = set(filterset.qs.values_list("pk", flat=True))
+        ids = [pk for pk in ids if pk in allowed]
+    page = Paginator(ids, page_size).get_page(request.GET.get("page"))
     count = page.paginator.count
+    urls = dict(zip(outcome.service_ids, outcome.urls, strict=True))
     analytics.record_search(
         request.session,
         query=query,
         result_count=count,
-        result_urls=outcome.urls,
+        result_urls=[urls[pk] for pk in ids],
         corrected_to=outcome.corrected_to or outcome.did_you_mean,
     )
     context = {
+        "filter": filterset,
+        "results": {"page": page},
+        "cards": cards_for(index, list(page.object_list)),
         "query": query,
         "search_query": query,
+        "index_version": index.version,
+        "filter_values": urlencode(filters),
         "outcome": outcome,
         "describe_need_url": describe_need_url(query),
         "promoted": promoted_for(query) if page.number == 1 else [],
-        "did_you_mean_url": (
-            f"{reverse('catalogue:browse')}?{urlencode({'q': outcome.did_you_mean})}"
-            if outcome.did_you_mean
-            else ""
-        ),
+        "did_you_mean_url": search_url(outcome.did_you_mean) if outcome.did_you_mean else "",
     }
     if count == 0:
-        near = closest(query)
-        near_services = selectors.attach_families(
-            selectors.services_for_listing(selectors.offered_services().filter(pk__in=near.service_ids))
-        )
-        order = {pk: i for i, pk in enumerate(near.service_ids)}
-        context["closest_services"] = sorted(near_services, key=lambda s: order[s.pk])
-        families = {f.pk: f for f in FamilyPage.objects.live().filter(pk__in=near.family_ids)}
-        context["closest_families"] = [families[pk] for pk in near.family_ids if pk in families]
-        if not context["closest_families"]:
-            context["closest_families"] = list(selectors.live_families(selectors.catalogue_index()))
-    return context
+        context.update(_closest(query, index))
+    return render(request, "catalogue/browse.html", context)
+
+
+def _closest(query: str, index) -> dict:
+    near = closest(query, index=index)
+    families = (
+        {f.pk: f for f in FamilyPage.objects.live().filter(pk__in=near.family_ids)} if near.family_ids else {}
+    )
+    closest_families = [families[pk] for pk in near.family_ids if pk in families]
+    if not closest_families:
+        closest_families = list(selectors.live_families(selectors.catalogue_index()))
+    return {"closest_cards": cards_for(index, near.service_ids), "closest_families": closest_families}
 
 
 @require_GET
