@@ -112,6 +112,11 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
+def row(label: str, values: list[float]) -> str:
+    median, p95, top = statistics.median(values), percentile(values, 0.95), max(values)
+    return f"| {label} | {median:.1f} | {p95:.1f} | {top:.1f} |"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
@@ -158,40 +163,36 @@ def main() -> None:
 
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     command = f"python bench/search_bench.py --database {args.database} --rounds {args.rounds}"
+    machine = f"{platform.node()}, {platform.machine()}, {os.cpu_count()} CPU"
+    machine += f", Python {platform.python_version()}"
     lines = [
         f"## {connection.vendor}, {services} services ({now})",
         "",
-        f"- Machine: {platform.node()}, {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}",
+        f"- Machine: {machine}",
         f"- Command: `{command}`",
-        f"- {len(search_times)} searches ({len(queries)} everyday queries x {args.rounds}), each a whole request "
-        "of the search page in the server process (session, login, filters, ranking, the search counted, "
-        "rendering of the results); the index already built for this catalogue version.",
+        f"- {len(search_times)} searches ({len(queries)} everyday queries x {args.rounds}), each a whole "
+        "request of the search page in the server process (session, login, filters, ranking, the search "
+        "counted, rendering of the results); the index already built for this catalogue version.",
         "",
         "| measure | median | p95 | max |",
         "|---|---:|---:|---:|",
-        f"| search page (ms) | {statistics.median(search_times):.1f} | {percentile(search_times, 0.95):.1f} "
-        f"| {max(search_times):.1f} |",
-        f"| search page, CPU of the server process (ms) | {statistics.median(search_cpu):.1f} "
-        f"| {percentile(search_cpu, 0.95):.1f} | {max(search_cpu):.1f} |",
-        f"| home page, same session, for comparison (ms) | {statistics.median(home_times):.1f} "
-        f"| {percentile(home_times, 0.95):.1f} | {max(home_times):.1f} |",
-        f"| suggestions (ms) | {statistics.median(suggest_times):.1f} | {percentile(suggest_times, 0.95):.1f} "
-        f"| {max(suggest_times):.1f} |",
-        f"| first search after a publication, index rebuilt (ms) | {statistics.median(rebuild_times):.1f} "
-        f"| {percentile(rebuild_times, 0.95):.1f} | {max(rebuild_times):.1f} |",
+        row("search page (ms)", search_times),
+        row("search page, CPU of the server process (ms)", search_cpu),
+        row("home page, same session, for comparison (ms)", home_times),
+        row("suggestions (ms)", suggest_times),
+        row("first search after a publication, index rebuilt (ms)", rebuild_times),
         "",
-        f"SQL queries per search page: {min(query_counts)} to {max(query_counts)} (at most: a first render of "
-        "cards, no result, a misspelt word on PostgreSQL), whatever the number of services and results.",
-        f"Load average of the machine at the end (1, 5, 15 min): {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} "
+        f"SQL queries per search page: {min(query_counts)} to {max(query_counts)} (the most: first render "
+        "of cards, no result, a misspelt word on PostgreSQL), whatever the number of services and results.",
+        f"Load average at the end (1, 5, 15 min): {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} "
         f"on {os.cpu_count()} CPU (other test suites running).",
         "",
     ]
     print("\n".join(lines))
     results = ROOT / "bench" / "results" / "search.md"
     if not results.exists():
-        results.write_text(
-            "# Catalogue search: server time with 200 services\n\nTarget: under 50 ms of server time per search.\n\n"
-        )
+        title = "# Catalogue search: server time with 200 services"
+        results.write_text(f"{title}\n\nTarget: under 50 ms of server time per search.\n\n")
     with results.open("a") as out:
         out.write("\n".join(lines) + "\n")
 
