@@ -133,8 +133,8 @@ def _expand_prefixes(index: CatalogueIndex, concept: Concept) -> None:
         for longer in index.stems_with_prefix(stem):
             if longer != stem:
                 concept.add((longer,), quality)
-        # The query's word is longer than a catalogue stem of 5+ letters: "archivage" and "archiv".
-        for cut in range(len(stem) - 1, 4, -1):
+        # The query's word is a longer form of a catalogue stem of 5+ letters: "archivage" and "archiv".
+        for cut in range(len(stem) - 1, max(4, len(stem) - 4), -1):
             if stem[:cut] in index.postings:
                 concept.add((stem[:cut],), quality)
                 break

@@ -13,6 +13,7 @@ import Stemmer
 _STEMMER = Stemmer.Stemmer("french")
 # Letters and digits; an apostrophe or a hyphen splits words ("l'imprimante", "wi-fi").
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_QUERY_LENGTH = 200  # characters kept from what was typed; enough for any real sentence
 
 # Articles, pronouns, prepositions, auxiliaries and the fillers of a request ("j'ai besoin de",
@@ -90,8 +91,9 @@ def unaccent(text: str) -> str:
 
 
 def clean_query(query: str) -> str:
-    """What was typed, trimmed to a sane length with its spaces collapsed (kept as typed otherwise)."""
-    return " ".join((query or "")[: MAX_QUERY_LENGTH * 2].split())[:MAX_QUERY_LENGTH].strip()
+    """What was typed, trimmed to a sane length, control characters (NUL…) out and spaces collapsed."""
+    query = _CONTROL.sub(" ", (query or "")[: MAX_QUERY_LENGTH * 2])
+    return " ".join(query.split())[:MAX_QUERY_LENGTH].strip()
 
 
 def words(text: str) -> list[str]:
