@@ -101,7 +101,7 @@ def new_request(request):
             )
             return redirect(created)
     else:
-        # Pre-filled from a link: a service of the catalogue, or what a search did not find ("Describe my need").
+        # Pre-filled from a link: a catalogue service, or what a search did not find ("Describe my need").
         form = NewRequestForm(
             initial={
                 "service": request.GET.get("service", ""),
