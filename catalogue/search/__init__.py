@@ -83,7 +83,8 @@ def suggest(prefix: str, limit: int = 8) -> list[Suggestion]:
     ]
     shown = {text.unaccent(s.label) for s in found}
     titles_shown = {s.label for s in found}
-    for plain, (_rank, label) in sorted(keywords.items(), key=lambda item: item[1][0]):
+    candidates = sorted(keywords.items(), key=lambda item: item[1][0])[: limit * 3]
+    for plain, (_rank, label) in candidates:
         if len(found) >= limit:
             break
         if plain in shown:
