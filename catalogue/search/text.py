@@ -41,7 +41,8 @@ LIGHT_WORDS = frozenset(
     """
     creer cree crees creee creation changer change changes changement ajouter ajoute ajout mettre mets
     met mis utiliser utilise trouver trouve voir prendre donner demander demande envoyer envoie envoi
-    recevoir recois recu reçu avoir acceder modifier modifie modification aide aider
+    recevoir recois recu reçu avoir acceder modifier modifie modification aide aider commander commande
+    acheter
     """.split()
 )
 
@@ -131,6 +132,10 @@ def stems_of(word: str) -> tuple[str, ...]:
         return (plain,)
     found = []
     for stem in (unaccent(_STEMMER.stemWord(lower)), _STEMMER.stemWord(plain)):
+        # Without its accents a past participle keeps an "e" Snowball would have taken with the accent:
+        # "bloquee" and "bloqué" meet on "bloqu".
+        if len(stem) > 4:
+            stem = stem.rstrip("e")
         stem = _FAMILIES.get(stem, stem)
         if stem not in found:
             found.append(stem)
