@@ -232,6 +232,8 @@ def test_a_page_that_is_not_a_result_is_not_an_opened_result(browser, services):
 
 
 def _search_queries(client, query: str) -> int:
+    """Queries of a search, once this catalogue version's index, cards and vocabulary exist."""
+    client.get(BROWSE, {"q": query})
     client.get("/")  # the next search is a new one
     with CaptureQueriesContext(connection) as context:
         response = client.get(BROWSE, {"q": query})
