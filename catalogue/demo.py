@@ -1,4 +1,5 @@
-"""The demo catalogue: index at /catalogue/, 10 families, 63 services, a synopsis, news and events.
+"""The demo catalogue: index at /catalogue/, 10 families, 64 services (one retired), a synopsis, news and
+events, the words clients use (keywords, company-wide synonyms) and a few recommended results.
 
 Deterministic and idempotent: pages are upserted on their code (or slug) and a new revision is
 published only when something changed.
@@ -9,12 +10,13 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from wagtail.models import Page
 
-from catalogue.demo_content import FAMILIES, NEWS, RELATED, SERVICES
+from catalogue.demo_content import FAMILIES, KEYWORDS, NEWS, PROMOTIONS, RELATED, SERVICES, SYNONYMS
 from catalogue.models import (
     CatalogueIndexPage,
     CatalogueNewsPage,
     ClientTypeOption,
     FamilyPage,
+    SearchSynonym,
     ServiceBenefit,
     ServicePage,
     ServiceRelation,
@@ -61,6 +63,7 @@ def seed() -> dict[str, int]:
                 "commitment_availability": text.availability,
                 "details": f"<p>{text.details}</p>" if text.details else "",
                 "maturity": text.maturity,
+                "keywords": KEYWORDS.get(text.code, ""),
                 "launched_on": dt.date(2015 + number % 11, 1 + number % 12, 1),
                 "product_manager": users.get(manager_email),
                 "product_manager_email": manager_email,
@@ -102,11 +105,25 @@ def seed() -> dict[str, int]:
                 "body": body,
             },
         )
+    seed_search(services)
     return {
         "catalogue families": FamilyPage.objects.count(),
         "catalogue services": ServicePage.objects.count(),
         "catalogue news and events": CatalogueNewsPage.objects.count(),
     }
+
+
+def seed_search(services: dict[str, ServicePage]) -> None:
+    """The company-wide synonyms and the recommended results (kept if an editor changed them)."""
+    from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+    for terms in SYNONYMS:
+        SearchSynonym.objects.get_or_create(terms=terms)
+    for query_string, codes in PROMOTIONS:
+        query = Query.get(query_string)
+        if not query.editors_picks.exists():
+            for order, code in enumerate(codes):
+                SearchPromotion.objects.create(query=query, page=services[code], sort_order=order)
 
 
 def ensure_index() -> CatalogueIndexPage:

@@ -1,11 +1,11 @@
-"""The browse page's filters: family, maturity, client type, SPECIFIC need, and French full-text search."""
+"""The browse page's filters: family, maturity, client type, SPECIFIC need, and the catalogue search."""
 
 import django_filters
-from django.db.models import Case, Exists, IntegerField, OuterRef, When
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import FamilyPage, Maturity, NeedType, ServiceBenefit, ServicePage
-from catalogue.search import matching_service_ids
+from catalogue.search import SearchResult, search
 from directory.models import ClientType
 
 
@@ -19,7 +19,10 @@ class ServiceFilter(django_filters.FilterSet):
         method="in_family",
     )
     maturity = django_filters.ChoiceFilter(
-        label=_("Maturity"), choices=Maturity.choices, empty_label=_("All maturities")
+        label=_("Maturity"),
+        # Retired services are not offered: the web catalogue never shows them.
+        choices=[choice for choice in Maturity.choices if choice[0] != Maturity.RETIRE],
+        empty_label=_("All maturities"),
     )
     client_type = django_filters.ChoiceFilter(
         label=_("Client type"),
@@ -47,10 +50,12 @@ class ServiceFilter(django_filters.FilterSet):
     def answering_need(self, queryset, name, value):
         return queryset.filter(Exists(ServiceBenefit.objects.filter(page=OuterRef("pk"), need=value)))
 
+    search_result: SearchResult | None = None
+
     def search(self, queryset, name, value):
+        """The services matching the query (their order, the search's, is applied by the search page)."""
         if not value.strip():
             return queryset
-        ids = matching_service_ids(value)
-        # Keep the search engine's relevance order.
-        rank = Case(*[When(pk=pk, then=i) for i, pk in enumerate(ids)], output_field=IntegerField())
-        return queryset.filter(pk__in=ids).annotate(search_rank=rank).order_by("search_rank")
+        if self.search_result is None or self.search_result.query != value.strip():
+            self.search_result = search(value)
+        return queryset.filter(pk__in=self.search_result.service_ids)

@@ -11,6 +11,9 @@ Exactness before speed:
   it: another browser of the same user gets its own copy);
 - only a plain 200 HTML answer to an authenticated GET that sets no cookie is stored; a request
   with pending flash messages is never answered from the cache (the messages would be lost);
+- a search (a `q` in the address) is never stored: each one is counted and remembered for its
+  follow-up (catalogue.search.analytics), which a stored copy would skip; its ranking costs about
+  a millisecond, and the browse page without a query stays cached;
 - entries expire after ``CATALOGUE_PAGE_CACHE_SECONDS`` (0 disables the cache), which bounds how
   long a change of the user's roles (their navigation, Wagtail's edit bar) takes to show.
 """
@@ -36,6 +39,8 @@ def _cacheable_request(request) -> bool:
     if not request.user.is_authenticated:
         return False
     if "messages" in request.COOKIES or request.session.get("_messages"):
+        return False
+    if request.GET.get("q", "").strip():
         return False
     return True
 

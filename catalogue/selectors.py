@@ -12,6 +12,7 @@ from catalogue.models import (
     CatalogueIndexPage,
     CatalogueNewsPage,
     FamilyPage,
+    Maturity,
     ServiceBenefit,
     ServicePage,
     SynopsisPage,
@@ -35,6 +36,17 @@ def catalogue_version() -> str:
     return f"{published:.6f}-{revised:.6f}-{stats['live']}-{stats['total']}"
 
 
+def offered_services() -> QuerySet[ServicePage]:
+    """The services the catalogue offers: published and not retired (a retired service is hidden from
+    the web catalogue, search, suggestions and every printed document)."""
+    return ServicePage.objects.live().exclude(maturity=Maturity.RETIRE)
+
+
+def retired_services() -> QuerySet[ServicePage]:
+    """Every retired service, published or not: what the editors' listing shows as retired."""
+    return ServicePage.objects.filter(maturity=Maturity.RETIRE).order_by("title")
+
+
 def catalogue_index() -> CatalogueIndexPage | None:
     return CatalogueIndexPage.objects.live().first()
 
@@ -54,7 +66,7 @@ def families_with_counts(index: Page) -> list[FamilyPage]:
     """Live families of the index, each with `service_count` (its live services): two queries."""
     families = list(live_families(index))
     counts: dict[str, int] = defaultdict(int)
-    for path in ServicePage.objects.live().descendant_of(index).values_list("path", flat=True):
+    for path in offered_services().descendant_of(index).values_list("path", flat=True):
         counts[path[: -Page.steplen]] += 1
     for family in families:
         family.service_count = counts[family.path]
@@ -62,8 +74,8 @@ def families_with_counts(index: Page) -> list[FamilyPage]:
 
 
 def services_for_listing(queryset: QuerySet[ServicePage] | None = None) -> QuerySet[ServicePage]:
-    """Live services with what a list shows (benefits' needs, product manager) prefetched."""
-    queryset = ServicePage.objects.live() if queryset is None else queryset
+    """Offered services with what a list shows (benefits' needs, product manager) prefetched."""
+    queryset = offered_services() if queryset is None else queryset
     return queryset.select_related("product_manager").prefetch_related(
         Prefetch("benefits", queryset=ServiceBenefit.objects.order_by("sort_order"))
     )
@@ -81,7 +93,7 @@ def attach_families(services, families: list[FamilyPage] | None = None) -> list[
 
 
 def services_of_family(family: FamilyPage) -> list[ServicePage]:
-    services = services_for_listing(ServicePage.objects.live().child_of(family).order_by("title"))
+    services = services_for_listing(offered_services().child_of(family).order_by("title"))
     return attach_families(services, [family])
 
 
@@ -89,7 +101,7 @@ def related_services(service: ServicePage) -> list[ServicePage]:
     ids = [relation.service_id for relation in service.related_services.all()]
     if not ids:
         return []
-    related = {page.pk: page for page in ServicePage.objects.live().filter(pk__in=ids)}
+    related = {page.pk: page for page in offered_services().filter(pk__in=ids)}
     return [related[pk] for pk in ids if pk in related]
 
 
@@ -119,9 +131,8 @@ def synopsis(index: Page | None) -> list[FamilyOffer]:
         return []
     offers = {family.path: FamilyOffer(family) for family in live_families(index)}
     services = (
-        ServicePage.objects.live()
+        offered_services()
         .descendant_of(index)
-        .exclude(maturity="retire")
         .order_by("path")
         .only("pk", "path", "title", "url_path", "promise", "maturity", "code", "depth")
     )

@@ -3,10 +3,15 @@ from wagtail import views as wagtail_views
 
 from catalogue import views
 from catalogue.printing import views as print_views
+from catalogue.search import views as search_views
 
 app_name = "catalogue"
 urlpatterns = [
     path("catalogue/parcourir/", views.browse, name="browse"),
+    path("catalogue/suggestions/", search_views.suggestions, name="suggest"),
+    # Outside /catalogue/: never stored by the catalogue's page cache (the counts change with every search).
+    path("recherches-du-catalogue/", search_views.insights, name="search_insights"),
+    path("recherches-du-catalogue/mot-cle/", search_views.add_keyword, name="add_keyword"),
     path("catalogue/imprimer/fiche/<str:code>/", views.print_document, {"kind": "sheet"}, name="print_sheet"),
     path("catalogue/imprimer/fiche/<str:code>/brouillon/", views.print_draft_sheet, name="print_draft_sheet"),
     path("catalogue/imprimer/<str:kind>/brouillon/", print_views.draft_document, name="print_draft"),

@@ -4,21 +4,27 @@ from django.shortcuts import render
 
 from catalogue import selectors
 from catalogue.filters import ServiceFilter
+from catalogue.search import views as search_views
+from catalogue.search.text import clean_query
 
 PAGE_SIZE = 24
 
 
 def _browse_results(filterset: ServiceFilter, page_number: str | None) -> dict:
-    queryset = filterset.qs
-    if not getattr(filterset.form, "cleaned_data", {}).get("q"):
-        queryset = queryset.order_by("title")
+    queryset = filterset.qs.order_by("title")
     page = Paginator(selectors.services_for_listing(queryset), PAGE_SIZE).get_page(page_number)
     return {"page": page, "services": selectors.attach_families(page.object_list)}
 
 
 def browse(request):
-    """Every published service, filtered and searched; plain GET form, so it works without JavaScript."""
-    filterset = ServiceFilter(request.GET or None, queryset=selectors.ServicePage.objects.live())
+    """Every offered service, filtered and searched; plain GET form, so it works without JavaScript.
+
+    Without a query the list is rendered once per catalogue version (fragment cache). A search is
+    counted each time and renders afresh (catalogue.search.views.search_page)."""
+    filterset = ServiceFilter(request.GET or None, queryset=selectors.offered_services())
+    query = clean_query(request.GET.get("q", ""))
+    if query:
+        return search_views.search_page(request, filterset, query, PAGE_SIZE)
     results = selectors.LazyValue(lambda: _browse_results(filterset, request.GET.get("page")))
     return render(
         request,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.roles import (
     ADMIN_ROLES,
     CIO,
+    EDITORS,
     PRODUCT_MANAGERS,
     RELATIONSHIP_MANAGERS,
     roles_of,
@@ -36,6 +37,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("Catalogue"),
         "catalogue:index",
         description=_("Find a DSI service, see what it brings you and ask for it."),
+    ),
+    NavItem(
+        _("Catalogue searches"),
+        "catalogue:search_insights",
+        frozenset({EDITORS, RELATIONSHIP_MANAGERS}),
+        _("What people search, what they do not find, and the keywords to add."),
     ),
     # requests_box: items of the functional mailbox go here
     NavItem(

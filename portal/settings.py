@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "operations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.search_promotions",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -107,6 +108,8 @@ MIDDLEWARE = [
     # An intranet: every page needs a login unless its view says otherwise (survey links, login).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Notes whether a search was followed by a result opened or a request (before the page cache).
+    "catalogue.search.middleware.SearchFollowUpMiddleware",
     # After authentication and messages: serves catalogue pages already rendered for this user.
     "catalogue.middleware.CataloguePageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -101,7 +101,14 @@ def new_request(request):
             )
             return redirect(created)
     else:
-        form = NewRequestForm(initial={"service": request.GET.get("service", "")})
+        # Pre-filled from a link: a catalogue service, or what a search did not find ("Describe my need").
+        form = NewRequestForm(
+            initial={
+                "service": request.GET.get("service", ""),
+                "subject": request.GET.get("subject", "")[:200],
+                "description": request.GET.get("description", "")[:2000],
+            }
+        )
     return render(request, "requests_box/new_request.html", {"form": form})
 
 

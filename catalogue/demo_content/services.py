@@ -1,5 +1,5 @@
 # ruff: noqa: E501 - data tables: one service per block, long French sentences
-"""63 services. Each line: family, code, title, promise, benefits ("text|need"), strong points, audience,
+"""64 services (one of them retired). Each line: family, code, title, promise, benefits ("text|need"), strong points, audience,
 delay (words), delay in working days, hours, availability, maturity, client types (M métier, F fonctionnelle,
 S filiale, X externe), technical details."""
 
@@ -295,6 +295,11 @@ SERVICES = [
       ("Une prise en charge immédiate, où que vous soyez|consideration", "Confidentialité renforcée de vos échanges|securite"),
       ("Technicien dédié", "Préparation des déplacements et des réunions sensibles"),
       "Les membres du comité de direction et leurs assistants", "Prise en charge immédiate", 0, ETENDU, "Astreinte en soirée et le week-end", "mature", "MF"),
+    # Retired: kept for the history of requests and subscriptions, hidden from the catalogue.
+    S("TEL", "TEL-FAX", "Télécopie (fax)", "Envoyer et recevoir des télécopies depuis un numéro dédié.",
+      ("Les documents signés arrivent aussitôt|performance",),
+      ("Numéro de fax dédié",),
+      "Les services qui échangent encore des télécopies", "Ligne ouverte sous 10 jours ouvrés", 10, BUREAU, DISPO, "retire"),
 ]  # fmt: skip
 
 # Related services, by code.

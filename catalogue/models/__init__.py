@@ -4,6 +4,7 @@ from catalogue.models.choices import Maturity, NeedType
 from catalogue.models.family import FamilyPage
 from catalogue.models.index import CatalogueIndexPage, CatalogueNewsPage, NewsKind, SynopsisPage
 from catalogue.models.printed import PrintedDocument, PrintKind, PrintStatus
+from catalogue.models.search import SearchLog, SearchSynonym, SearchVocabularyState, SearchVocabularyWord
 from catalogue.models.service import (
     ClientTypeOption,
     SegmentOption,
@@ -24,6 +25,10 @@ __all__ = [
     "PrintKind",
     "PrintStatus",
     "PrintedDocument",
+    "SearchLog",
+    "SearchSynonym",
+    "SearchVocabularyState",
+    "SearchVocabularyWord",
     "SegmentOption",
     "ServiceBenefit",
     "ServicePage",

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -72,6 +73,15 @@ class ServicePage(Page):
         _("availability"), max_length=200, blank=True, help_text=_("e.g. 'Available 99.5% of the time'.")
     )
     details = RichTextField(_("details"), blank=True, features=richtext.FEATURES)
+    keywords = models.TextField(
+        _("keywords and synonyms"),
+        blank=True,
+        help_text=_(
+            "The words clients use for this service, separated by commas: everyday words, English "
+            "words, brand and product names, acronyms (e.g. 'laptop, PC, ordi, MacBook'). "
+            "Search gives them as much weight as the title."
+        ),
+    )
     maturity = models.CharField(
         _("maturity"), max_length=20, choices=Maturity.choices, default=Maturity.NOUVEAU
     )
@@ -111,6 +121,7 @@ class ServicePage(Page):
             heading=_("Commitments"),
         ),
         FieldPanel("details"),
+        FieldPanel("keywords"),
     ]
     management_panels = [
         FieldPanel("code"),
@@ -134,6 +145,7 @@ class ServicePage(Page):
         index.SearchField("audience"),
         index.SearchField("details"),
         index.SearchField("search_text"),
+        index.SearchField("keywords", boost=3),
         index.AutocompleteField("promise"),
         index.FilterField("maturity"),
         index.FilterField("code"),
@@ -166,19 +178,27 @@ class ServicePage(Page):
         return list(dict.fromkeys(NeedType(b.need) for b in self.benefits.all() if b.need))
 
     def search_text(self) -> str:
-        """Benefits and strong points, plus singular forms for the SQLite backend (no stemming there)."""
-        from catalogue.search import singular_forms
-
+        """Benefits and strong points, for Wagtail's own search index (the back office's page search)."""
         # The search backend asks for each field several times while indexing one object: compute once
         # (save() and the publish signal clear it).
         if "_search_text" in self.__dict__:
             return self.__dict__["_search_text"]
         texts = [b.text for b in self.benefits.all()] + [s.text for s in self.strong_points.all()]
-        value = "\n".join(
-            [*texts, singular_forms(" ".join([self.title, self.promise, self.audience, *texts]))]
-        )
+        value = "\n".join(texts)
         self.__dict__["_search_text"] = value
         return value
+
+    def keyword_list(self) -> list[str]:
+        from catalogue.search.text import split_terms
+
+        return split_terms(self.keywords)
+
+    def serve(self, request, *args, **kwargs):
+        # A retired service has left the catalogue: its page is gone for visitors (editors still preview
+        # it in the back office, and find it in the services listing, filtered by maturity).
+        if self.maturity == Maturity.RETIRE:
+            raise Http404
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from catalogue import selectors

@@ -13,6 +13,7 @@ from catalogue import selectors
 from catalogue.models import (
     CatalogueIndexPage,
     FamilyPage,
+    Maturity,
     ServiceBenefit,
     ServicePage,
     ServiceStrongPoint,
@@ -47,7 +48,7 @@ def chapters(index: CatalogueIndexPage | None) -> list[Chapter]:
     if index is None:
         return []
     by_path = {family.path: Chapter(family) for family in selectors.live_families(index)}
-    services = _with_details(ServicePage.objects.live().descendant_of(index)).order_by("title")
+    services = _with_details(selectors.offered_services().descendant_of(index)).order_by("title")
     for service in services:
         chapter = by_path.get(service.path[: -Page.steplen])
         if chapter is not None:
@@ -109,6 +110,8 @@ def draft_offer() -> DraftOffer:
     families = _latest_revisions(FamilyPage.objects.child_of(index).filter(IN_DRAFT_PREVIEW).order_by("path"))
     by_path = {family.path: Chapter(family) for family in families}
     services = _latest_revisions(ServicePage.objects.descendant_of(index).filter(IN_DRAFT_PREVIEW))
+    # A service retired in its latest revision would leave every printed document on publication.
+    services = [service for service in services if service.maturity != Maturity.RETIRE]
     _attach_product_managers(services)
     for service in sorted(services, key=lambda s: s.title.lower()):
         chapter = by_path.get(service.path[: -Page.steplen])
@@ -126,10 +129,7 @@ def _draft_common(offer: DraftOffer) -> dict:
 
 
 def _draft_synopsis(offer: DraftOffer) -> list[selectors.FamilyOffer]:
-    return [
-        selectors.FamilyOffer(chapter.family, [s for s in chapter.services if s.maturity != "retire"])
-        for chapter in offer.chapters
-    ]
+    return [selectors.FamilyOffer(chapter.family, list(chapter.services)) for chapter in offer.chapters]
 
 
 # --- Contexts of the shared documents ----------------------------------------------------------------
@@ -184,8 +184,8 @@ def leaflet_context(draft: bool = False) -> dict:
 
 
 def published_service(code: str) -> ServicePage:
-    """The live service with that code, its family live too; 404 otherwise."""
-    service = _with_details(ServicePage.objects.live()).filter(code=code).first()
+    """The offered service with that code (published, not retired), its family live too; 404 otherwise."""
+    service = _with_details(selectors.offered_services()).filter(code=code).first()
     family = service.get_parent().specific if service else None
     if service is None or not isinstance(family, FamilyPage) or not family.live:
         raise Http404
@@ -199,6 +199,8 @@ def draft_service(code: str) -> ServicePage:
     if page is None:
         raise Http404
     service = page.get_latest_revision_as_object()
+    if service.maturity == Maturity.RETIRE:
+        raise Http404
     service.print_family = page.get_parent().specific
     return service
 

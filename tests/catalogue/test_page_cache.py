@@ -27,7 +27,7 @@ def family(catalogue_index):
     return family
 
 
-@pytest.mark.parametrize("url", ["/catalogue/", "family", BROWSE, f"{BROWSE}?q=impression"])
+@pytest.mark.parametrize("url", ["/catalogue/", "family", BROWSE, f"{BROWSE}?family=IMP"])
 def test_second_visit_is_served_from_the_cache_with_three_queries(client_for, user_a, family, url):
     url = family.url if url == "family" else url
     client = client_for(user_a)
@@ -37,6 +37,25 @@ def test_second_visit_is_served_from_the_cache_with_three_queries(client_for, us
     assert second.content == first.content
     # The session, the user and the catalogue's version: nothing else.
     assert second_queries == 3 < first_queries
+
+
+def test_a_search_is_never_served_from_the_cache_and_each_one_is_counted(client_for, user_a, family):
+    from catalogue.models import SearchLog
+
+    client = client_for(user_a)
+    url = f"{BROWSE}?q=impression"
+    client.get(url)
+    _, first = _get(client, url)
+    _, second = _get(client, url)
+    assert second > 3 and first == second  # rendered each time, not the stored copy
+    client.get(f"{BROWSE}?q=imprimer+en+couleur")
+    client.get(url)
+    # The repeated search of the same session is one search; a search made again after another counts.
+    assert list(SearchLog.objects.order_by("pk").values_list("query", flat=True)) == [
+        "impression",
+        "imprimer en couleur",
+        "impression",
+    ]
 
 
 def test_publishing_a_service_shows_at_once(client_for, user_a, family):

@@ -118,6 +118,12 @@ MATRIX: dict[str, Row] = {
     "directory:my_profile": Row("get", no_args, ALL),
     # -- catalogue
     "catalogue:browse": Row("get", no_args, ALL),
+    "catalogue:suggest": Row("get", no_args, ALL, query="?q=mess", check=is_json),
+    # What people searched (no identity kept) and the keywords added from it: editors and RRC.
+    "catalogue:search_insights": Row("get", no_args, {"editor", "relationship_manager"}),
+    "catalogue:add_keyword": Row(
+        "post", no_args, {"editor", "relationship_manager"}, data={"term": "courriel", "service": "MAIL"}
+    ),
     "catalogue:index": Row("get", no_args, ALL),
     # Printed documents of published content: every employee. The leaflet is built inside the
     # request, so each role gets the PDF itself; the full catalogue is built in the background.
