@@ -27,7 +27,7 @@ Progress = Callable[[str, str], None]
 
 class ImportFailed(Exception):
     def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} invalid row(s)")
+        super().__init__(f"{len(errors)} invalid row(s): " + "; ".join(str(e) for e in errors[:5]))
         self.errors = errors
 
 
