@@ -139,3 +139,30 @@ def ics_response(events: Iterable[CalendarEvent], filename: str, *, method: str 
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- Wagtail's own exports ------------------------------------------------------------------------
+
+
+def protect_wagtail_exports() -> None:
+    """Route the CSV cells of Wagtail's reports and listings (SpreadsheetExportMixin) through `safe_cell`.
+
+    Wagtail writes its CSV exports (site history, aging pages, locked pages, workflow reports, any
+    listing with `list_export`) cell by cell as it finds them; its XLSX exports already store formulas
+    as text. Called once from `HomeConfig.ready()`.
+    """
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    if getattr(SpreadsheetExportMixin.write_csv_row, "neutralises_formulas", False):
+        return
+
+    def write_csv_row(self, writer, row_dict):
+        return writer.writerow(
+            {
+                field: safe_cell(self.preprocess_field_value(field, value, self.FORMAT_CSV))
+                for field, value in row_dict.items()
+            }
+        )
+
+    write_csv_row.neutralises_formulas = True
+    SpreadsheetExportMixin.write_csv_row = write_csv_row

@@ -140,8 +140,10 @@ class Row:
             return None
         if self._in_range(column, value, moment.date()) is None:
             return None
-        # Without an offset, a date-time is Paris wall-clock time.
-        return moment.replace(tzinfo=PARIS) if moment.tzinfo is None else moment
+        # Without an offset, a date-time is Paris wall-clock time. Kept in UTC: an instant of the
+        # autumn's repeated hour compares unequal to itself across time zones (PEP 495).
+        moment = moment.replace(tzinfo=PARIS) if moment.tzinfo is None else moment
+        return moment.astimezone(dt.UTC)
 
     def date_or_datetime(self, column: str) -> dt.date | None:
         """A date, or the (Paris) date of a date-time: for deadlines that are kept as days."""
@@ -193,7 +195,7 @@ class Row:
             return None
         value = key(value) if key else value
         if value not in known:
-            self.error(column, unknown_message % {"value": value})
+            self.error(column, str(unknown_message) % {"value": value})
             return None
         return value
 

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, reset_queries, transaction
 from django.utils.translation import gettext as _
 
 from kpis.importing.cells import Row, RowError
@@ -162,6 +162,7 @@ def _write(spools: list[_Spool], refs: Refs, progress: Progress) -> dict[str, Ta
                 advance_reference_counters(refs.highest_reference)
             tally = tallies[sheet.label] = Tally()
             for batch in spool.batches():
+                reset_queries()  # with DEBUG on, Django keeps every query's SQL: not for an import
                 part = _write_batch(sheet, batch, ids, errors)
                 tally.created += part.created
                 tally.updated += part.updated

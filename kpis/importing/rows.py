@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalogue.models import FamilyPage, Maturity, ServicePage
 from catalogue.pictograms import is_available as pictogram_available
@@ -21,6 +22,15 @@ from kpis.models import Survey, SurveyKind
 from requests_box.models import Channel, Kind, ResponseType
 
 REFERENCE = re.compile(r"^REQ-(\d{4})-(\d{6})$")
+# Choice values, read once (each `.values` walks the enumeration).
+CLIENT_TYPES, SEGMENTS, ROLES = ClientType.values, Segment.values, ContactRole.values
+MATURITIES, CHANNELS, KINDS, RESPONSE_TYPES = (
+    Maturity.values,
+    Channel.values,
+    Kind.values,
+    ResponseType.values,
+)
+INTERACTION_KINDS, SURVEY_KINDS = InteractionKind.values, SurveyKind.values
 Record = dict
 
 
@@ -59,14 +69,18 @@ class FileSpec:
     remember: Callable[[Record, Refs], None] = lambda record, refs: None
 
 
-def _unknown(what: str) -> str:
-    return {
-        "directorate": _("unknown directorate %(value)r"),
-        "entity": _("unknown entity %(value)r"),
-        "contact": _("unknown contact %(value)r"),
-        "family": _("unknown family %(value)r"),
-        "service": _("unknown service %(value)r"),
-    }[what]
+# Lazy: translated only when a row refers to something unknown.
+UNKNOWN = {
+    "directorate": gettext_lazy("unknown directorate %(value)r"),
+    "entity": gettext_lazy("unknown entity %(value)r"),
+    "contact": gettext_lazy("unknown contact %(value)r"),
+    "family": gettext_lazy("unknown family %(value)r"),
+    "service": gettext_lazy("unknown service %(value)r"),
+}
+
+
+def _unknown(what: str):
+    return UNKNOWN[what]
 
 
 def parse_directorate(row: Row, refs: Refs) -> Record | None:
@@ -79,8 +93,8 @@ def parse_entity(row: Row, refs: Refs) -> Record | None:
         "code": row.text("code", max_length=32),
         "name": row.text("name", max_length=200),
         "directorate": row.ref("directorate", refs.directorates, _unknown("directorate")),
-        "client_type": row.choice("client_type", ClientType.values),
-        "segment": row.choice("segment", Segment.values, required=False) or Segment.STANDARD,
+        "client_type": row.choice("client_type", CLIENT_TYPES),
+        "segment": row.choice("segment", SEGMENTS, required=False) or Segment.STANDARD,
     }
     return None if row.failed else record
 
@@ -91,7 +105,7 @@ def parse_contact(row: Row, refs: Refs) -> Record | None:
         "first_name": row.text("first_name", required=False, max_length=100),
         "last_name": row.text("last_name", max_length=100),
         "entity": row.ref("entity", refs.entities, _unknown("entity")),
-        "role": row.choice("role", ContactRole.values, required=False) or ContactRole.UTILISATEUR,
+        "role": row.choice("role", ROLES, required=False) or ContactRole.UTILISATEUR,
     }
     return None if row.failed else record
 
@@ -120,7 +134,7 @@ def parse_service(row: Row, refs: Refs) -> Record | None:
         "code": row.text("code", max_length=32),
         "name": row.text("name"),
         "family": row.ref("family", refs.families, _unknown("family")),
-        "maturity": row.choice("maturity", Maturity.values, required=False) or Maturity.NOUVEAU,
+        "maturity": row.choice("maturity", MATURITIES, required=False) or Maturity.NOUVEAU,
         "launched_on": row.date("launched_on", required=False),
         "product_manager": row.email("product_manager", required=False),
     }
@@ -147,17 +161,17 @@ def parse_request(row: Row, refs: Refs) -> Record | None:
         "reference": reference if portal else "",
         "external_reference": "" if portal else reference,
         "received_at": row.datetime("received_at"),
-        "channel": row.choice("channel", Channel.values, required=False) or Channel.EMAIL,
+        "channel": row.choice("channel", CHANNELS, required=False) or Channel.EMAIL,
         "contact": row.ref("contact", refs.contacts, _unknown("contact"), required=False, key=str.lower),
         "entity": row.ref("entity", refs.entities, _unknown("entity"), required=False),
         "service": row.ref("service", refs.services, _unknown("service"), required=False),
-        "kind": row.choice("kind", Kind.values, required=False) or Kind.SIMPLE,
+        "kind": row.choice("kind", KINDS, required=False) or Kind.SIMPLE,
         "urgent": row.flag("urgent"),
         "important": row.flag("important"),
         "requested_deadline": row.date_or_datetime("requested_deadline"),
         "resolved_at": row.datetime("resolved_at", required=False),
         "closed_at": row.datetime("closed_at", required=False),
-        "response_type": row.choice("response_type", ResponseType.values, required=False),
+        "response_type": row.choice("response_type", RESPONSE_TYPES, required=False),
     }
     received = record["received_at"]
     if received and record["resolved_at"] and record["resolved_at"] < received:
@@ -189,7 +203,7 @@ def parse_project(row: Row, refs: Refs) -> Record | None:
 def parse_interaction(row: Row, refs: Refs) -> Record | None:
     record = {
         "date": row.date("date"),
-        "kind": row.choice("kind", InteractionKind.values),
+        "kind": row.choice("kind", INTERACTION_KINDS),
         "contact": row.ref("contact", refs.contacts, _unknown("contact"), key=str.lower),
         "note": row.text("note", required=False, max_length=10_000, multiline=True),
     }
@@ -199,7 +213,7 @@ def parse_interaction(row: Row, refs: Refs) -> Record | None:
 def parse_survey_answer(row: Row, refs: Refs) -> Record | None:
     record = {
         "survey": row.text("survey", max_length=64),
-        "kind": row.choice("kind", SurveyKind.values),
+        "kind": row.choice("kind", SURVEY_KINDS),
         "answered_at": row.datetime("answered_at"),
         "contact": row.ref("contact", refs.contacts, _unknown("contact"), required=False, key=str.lower),
         "entity": row.ref("entity", refs.entities, _unknown("entity")),

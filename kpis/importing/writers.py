@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page
 
@@ -54,8 +55,15 @@ class Ids:
     @property
     def contacts(self) -> dict:
         """lower-case address -> (contact id, entity id)."""
-        rows = Contact.objects.annotate(address=Lower("email")).values_list("address", "id", "entity_id")
-        return self._get("contacts", lambda: {address: (pk, entity) for address, pk, entity in rows})
+        return self._get(
+            "contacts",
+            lambda: {
+                address: (pk, entity)
+                for address, pk, entity in Contact.objects.annotate(address=Lower("email")).values_list(
+                    "address", "id", "entity_id"
+                )
+            },
+        )
 
     @property
     def services(self) -> dict:
@@ -64,6 +72,53 @@ class Ids:
     @property
     def families(self) -> dict:
         return self._get("families", lambda: {f.code: f for f in FamilyPage.objects.all()})
+
+
+FAST_TYPES = {
+    "CharField", "TextField", "EmailField", "SlugField", "BooleanField", "IntegerField", "BigIntegerField",
+    "SmallIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField",
+    "ForeignKey",
+}  # fmt: skip
+
+
+def insert_rows(model, objects: list) -> None:
+    """`bulk_create` without Django's generic preparation of every value: one `executemany`.
+
+    Django spends about 200 µs per row preparing a 40-column insert; for 100,000 imported requests
+    that alone is most of the import. Values are prepared once per column kind here: strings,
+    numbers, booleans and keys as they are, dates and date-times by the database's own adapters,
+    anything else by its field. `auto_now`/`auto_now_add` fields are set as `save()` would.
+    """
+    if not objects:
+        return
+    ops = connection.ops
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objects:
+                setattr(obj, field.attname, now)
+    adapters = []
+    for field in fields:
+        kind = field.get_internal_type()
+        if kind in FAST_TYPES:
+            adapters.append(None)
+        elif kind == "DateTimeField":
+            adapters.append(ops.adapt_datetimefield_value)
+        elif kind == "DateField":
+            adapters.append(ops.adapt_datefield_value)
+        else:
+            adapters.append(lambda value, field=field: field.get_db_prep_save(value, connection))
+    pairs = list(zip([f.attname for f in fields], adapters, strict=True))
+    rows = [
+        [getattr(obj, name) if adapt is None else adapt(getattr(obj, name)) for name, adapt in pairs]
+        for obj in objects
+    ]
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def upsert_batch(model, items: list[tuple[dict, dict]], existing: dict, key_fields: list[str]) -> Tally:
@@ -81,7 +136,7 @@ def upsert_batch(model, items: list[tuple[dict, dict]], existing: dict, key_fiel
                 setattr(obj, name, values[name])
             updates.append(obj)
             changed_fields.update(changed)
-    model.objects.bulk_create(creates, batch_size=500)
+    insert_rows(model, creates)
     if updates:
         model.objects.bulk_update(updates, sorted(changed_fields), batch_size=500)
     tally.created, tally.updated = len(creates), len(updates)
@@ -290,7 +345,7 @@ def write_requests(batch: list[Record], ids: Ids) -> Tally:
                 **values,
             )
         )
-    Request.objects.bulk_create(objects, batch_size=500)
+    insert_rows(Request, objects)
     if updates:
         Request.objects.bulk_update(updates, REQUEST_FIELDS, batch_size=500)
     tally.created, tally.updated = len(objects), len(updates)
@@ -411,7 +466,3 @@ def _update_page(page: Page, values: dict) -> bool:
         page.draft_title = page.title
     page.save()
     return True
-
-
-def sqlite() -> bool:
-    return connection.vendor == "sqlite"

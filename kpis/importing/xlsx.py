@@ -21,7 +21,6 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 from kpis.importing.limits import Counter, Limits, SourceError, check_zip
 
 CHUNK = 64 * 1024
-CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 DIMENSION = re.compile(r"^[A-Z]{1,3}\d+:([A-Z]{1,3})(\d+)$")
 INTEGER = re.compile(r"^-?\d+$")
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -218,58 +217,88 @@ class Workbook:
                     reader.ready = []
 
 
+# Element names as expat reports them ("namespace local"): transitional and strict OOXML, or no namespace.
+SPREADSHEET_NAMESPACES = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
+KINDS = {
+    f"{namespace} {local}" if namespace else local: local
+    for namespace in ("", *SPREADSHEET_NAMESPACES)
+    for local in ("c", "v", "t", "row", "dimension", "is", "f")
+}
+_COLUMNS: dict[str, int] = {}
+
+
+def _column_of(ref: str) -> int | None:
+    """The column index of a cell reference such as "C12", or None when it is not one."""
+    letters = ref.rstrip("0123456789")
+    index = _COLUMNS.get(letters)
+    if index is None:
+        if not (
+            letters and len(letters) <= 3 and letters.isascii() and letters.isupper() and letters.isalpha()
+        ):
+            return None
+        index = _COLUMNS[letters] = column_index(letters)
+    return index
+
+
 class _SheetReader:
     """expat handlers for one worksheet: collects each row's cells as text, within the limits."""
 
     def __init__(self, book: Workbook, label: str):
         self.book, self.label = book, label
         self.limits, self.counter = book.limits, book.counter
+        self.max_columns = self.limits.max_columns
         self.ready: list[tuple[int, list[str]]] = []
         self.row_count = 0
+        self.row_cells = 0
         self.line = 0
         self.cells: dict[int, str] = {}
         self.column = -1
-        self.cell_type = ""
+        self.cell_type = "n"
         self.cell_style = 0
         self.text: list[str] = []
         self.capture = False
         self.in_cell = False
 
     def start(self, name, attrs):
-        local = _local(name)
-        if local == "c":
+        kind = KINDS.get(name) or _local(name)
+        if kind == "c":
             self.in_cell = True
-            ref = CELL_REF.match(attrs.get("r", ""))
-            self.column = column_index(ref[1]) if ref else self.column + 1
-            if self.column >= self.limits.max_columns:
-                self.counter.check_columns(self.label, self.line, self.column + 1)
+            self.row_cells += 1
+            column = _column_of(attrs.get("r", ""))
+            self.column = self.column + 1 if column is None else column
+            if self.column >= self.max_columns or self.row_cells > self.max_columns:
+                self.counter.check_columns(self.label, self.line, max(self.column + 1, self.row_cells))
             self.cell_type = attrs.get("t", "n")
             style = attrs.get("s", "0")
             self.cell_style = int(style) if style.isdigit() else 0
             self.text = []
-        elif local in ("v", "t") and self.in_cell:
-            self.capture = True
-        elif local == "row":
+        elif kind == "v" or kind == "t":
+            self.capture = self.in_cell
+        elif kind == "row":
             self.row_count += 1
             self.counter.check_rows(self.label, self.row_count)
             number = attrs.get("r", "")
             self.line = int(number) if number.isdigit() else self.line + 1
             self.cells = {}
             self.column = -1
-        elif local == "dimension":
+            self.row_cells = 0
+        elif kind == "dimension":
             self._check_declared(attrs.get("ref", ""))
 
     def end(self, name):
-        local = _local(name)
-        if local in ("v", "t"):
+        kind = KINDS.get(name) or _local(name)
+        if kind == "v" or kind == "t":
             self.capture = False
-        elif local == "c":
+        elif kind == "c":
             self.in_cell = False
-            self.counter.add_cells(self.label, 1)
             value = self._value("".join(self.text))
             if value:
                 self.cells[self.column] = value
-        elif local == "row":
+        elif kind == "row":
+            self.counter.add_cells(self.label, self.row_cells)
             width = max(self.cells) + 1 if self.cells else 0
             self.ready.append((self.line, [self.cells.get(i, "") for i in range(width)]))
 
