@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -192,6 +193,23 @@ def run_import(path: Path, env: dict) -> dict:
     )
     write_started = None
     diagnostics = []
+    peak_anon = [0]
+
+    def sample() -> None:
+        # Peak of the child's anonymous memory (its heap), sampled: RSS also counts SQLite's
+        # memory-mapped database file, which grows with the database, not with the import.
+        status = Path(f"/proc/{child.pid}/status")
+        while child.poll() is None:
+            try:
+                for line in status.read_text().splitlines():
+                    if line.startswith("RssAnon:"):
+                        peak_anon[0] = max(peak_anon[0], int(line.split()[1]))
+            except OSError:
+                return
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     for line in child.stderr:
         diagnostics.append(line)
         if write_started is None and line.startswith("écriture de"):
@@ -207,6 +225,7 @@ def run_import(path: Path, env: dict) -> dict:
         "write_seconds": ended - (write_started or ended),
         "maxrss_mb": usage.ru_maxrss / 1024,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "anon_mb": peak_anon[0] / 1024,
         "output": output,
         "load": load,
     }
@@ -225,7 +244,9 @@ def main() -> None:
         log("importing")
         first = run_import(path, env)
         log(
-            f"  {first['seconds']:.1f} s, writing {first['write_seconds']:.1f} s, {first['maxrss_mb']:.0f} MB"
+            f"  {first['seconds']:.1f} s ({first['cpu_seconds']:.1f} s CPU), "
+            f"writing {first['write_seconds']:.1f} s, "
+            f"RSS {first['maxrss_mb']:.0f} MB, heap {first['anon_mb']:.0f} MB, load {first['load']:.1f}"
         )
         log("importing again (idempotent)")
         second = run_import(path, env)
@@ -240,8 +261,8 @@ def main() -> None:
             "# Importer benchmark (issue 14)\n\n"
             "Target: a 100,000-request workbook imports in under 2 minutes, with memory flat.\n\n"
             "| date | database | format | requests | input | import (s) | CPU (s) | write phase (s) "
-            "| peak RSS (MB) | second run (s) | load average | machine | command |\n"
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+            "| peak RSS (MB) | peak heap (MB) | second run (s) | load average | machine | command |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
             encoding="utf-8",
         )
     with results.open("a", encoding="utf-8") as handle:
@@ -249,7 +270,8 @@ def main() -> None:
             handle.write(
                 f"| {dt.date.today()} | {args.db} | {args.format} | {size:,} | {weight / 1e6:.1f} MB "
                 f"| {first['seconds']:.1f} | {first['cpu_seconds']:.1f} | {first['write_seconds']:.1f} "
-                f"| {first['maxrss_mb']:.0f} | {second['seconds']:.1f} | {first['load']:.1f} | {machine} "
+                f"| {first['maxrss_mb']:.0f} | {first['anon_mb']:.0f} | {second['seconds']:.1f} "
+                f"| {first['load']:.1f} | {machine} "
                 f"| {command} |\n"
             )
     log(f"results appended to {results}")

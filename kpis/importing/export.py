@@ -113,6 +113,7 @@ def _requests():
             _dt(r.resolved_at),
             _dt(r.closed_at),
             r.response_type,
+            r.external_reference,
         ]
 
 

@@ -78,6 +78,7 @@ def import_workbook(path: Path | str, *, progress: Progress | None = None) -> Im
     limits = Limits.from_settings()
     source = read_source(Path(path), limits, Counter(limits))
     spools: list[_Spool] = []
+    closing = [source.close]
     try:
         errors = [
             RowError(name, 1, "-", _("unexpected file: not one of IMPORT.md's files"))
@@ -89,6 +90,7 @@ def import_workbook(path: Path | str, *, progress: Progress | None = None) -> Im
                 % {"path": Path(path).name, "names": ", ".join(SPECS)}
             )
         refs = Refs.from_database()
+        closing.append(refs.keys.close)
         for sheet in source.sheets:
             progress("check", sheet.label)
             spools.append(_check_sheet(sheet, refs, errors))
@@ -97,7 +99,8 @@ def import_workbook(path: Path | str, *, progress: Progress | None = None) -> Im
             raise ImportFailed(errors)
         tallies = _write(spools, refs, progress)
     finally:
-        source.close()
+        for close in closing:
+            close()
         for spool in spools:
             spool.close()
     return ImportReport(tallies, refs.warnings)
@@ -127,7 +130,6 @@ def _check_sheet(sheet: Sheet, refs: Refs, errors: list[RowError]) -> _Spool:
         for _row in rows:  # still read to the end: the size limits apply to every file
             pass
         return spool
-    seen: dict[tuple, int] = {}
     for line, cells in rows:
         row = Row(sheet.label, line, cells, errors)
         if cells.get("__extra__"):
@@ -137,7 +139,7 @@ def _check_sheet(sheet: Sheet, refs: Refs, errors: list[RowError]) -> _Spool:
         if record is None:
             continue
         key = spec.key(record)
-        first = seen.setdefault(key, line)
+        first = refs.keys.first_line(sheet.name, key, line)
         if first != line:
             row.error(
                 spec.columns[0],

