@@ -199,7 +199,7 @@ def run_import(path: Path, env: dict) -> dict:
         # Peak of the child's anonymous memory (its heap), sampled: RSS also counts SQLite's
         # memory-mapped database file, which grows with the database, not with the import.
         status = Path(f"/proc/{child.pid}/status")
-        while child.poll() is None:
+        while not done.is_set():
             try:
                 for line in status.read_text().splitlines():
                     if line.startswith("RssAnon:"):
@@ -208,6 +208,7 @@ def run_import(path: Path, env: dict) -> dict:
                 return
             time.sleep(0.05)
 
+    done = threading.Event()
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     for line in child.stderr:
@@ -215,7 +216,9 @@ def run_import(path: Path, env: dict) -> dict:
         if write_started is None and line.startswith("écriture de"):
             write_started = time.monotonic()
     output = child.stdout.read()
-    _pid, status, usage = os.wait4(child.pid, 0)
+    done.set()
+    sampler.join()
+    _pid, status, usage = os.wait4(child.pid, 0)  # the child is reaped here only (not by poll())
     load = os.getloadavg()[0]
     ended = time.monotonic()
     if status != 0:

@@ -130,6 +130,14 @@ def insert_rows(model, rows: list[dict]) -> None:
         cursor.executemany(sql, values)
 
 
+def apply_changes(obj, values: dict) -> list[str]:
+    """Set on `obj` the values that differ; returns their names."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    return changed
+
+
 def upsert_batch(model, items: list[tuple[dict, dict]], existing: dict, key_fields: list[str]) -> Tally:
     """Create the (lookup, values) pairs that do not exist, update what differs in those that do."""
     tally = Tally()
@@ -139,10 +147,8 @@ def upsert_batch(model, items: list[tuple[dict, dict]], existing: dict, key_fiel
         if obj is None:
             creates.append({**lookup, **values})
             continue
-        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        changed = apply_changes(obj, values)
         if changed:
-            for name in changed:
-                setattr(obj, name, values[name])
             updates.append(obj)
             changed_fields.update(changed)
     insert_rows(model, creates)
@@ -338,10 +344,7 @@ def write_requests(batch: list[Record], ids: Ids) -> Tally:
         if existing is None:
             creates.append((r, values))
             continue
-        changed = [name for name, value in values.items() if getattr(existing, name) != value]
-        if changed:
-            for name in changed:
-                setattr(existing, name, values[name])
+        if apply_changes(existing, values):
             updates.append(existing)
     new_numbers = _allocate([values["received_at"] for r, values in creates if not r["reference"]])
     objects = []
@@ -462,11 +465,9 @@ def _catalogue_index() -> CatalogueIndexPage:
 
 
 def _update_page(page: Page, values: dict) -> bool:
-    changed = [name for name, value in values.items() if getattr(page, name) != value]
+    changed = apply_changes(page, values)
     if not changed:
         return False
-    for name in changed:
-        setattr(page, name, values[name])
     if "title" in changed:
         page.draft_title = page.title
     page.save()
