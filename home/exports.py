@@ -81,7 +81,9 @@ class CalendarEvent:
     organizer: Person | None = None
     attendees: list[Person] = field(default_factory=list)
     sequence: int = 0
-    status: str = "CONFIRMED"
+    status: str = "CONFIRMED"  # CANCELLED with method="CANCEL"
+    partstat: str = "NEEDS-ACTION"  # ACCEPTED when registering was the answer
+    rsvp: bool = True
 
 
 def _address(email: str) -> str:
@@ -125,8 +127,8 @@ def ics_calendar(events: Iterable[CalendarEvent], *, method: str = "REQUEST") ->
             attendee = vCalAddress(_address(person.email))
             attendee.params["cn"] = _one_line(person.name)
             attendee.params["role"] = "REQ-PARTICIPANT"
-            attendee.params["partstat"] = "NEEDS-ACTION"
-            attendee.params["rsvp"] = "TRUE"
+            attendee.params["partstat"] = item.partstat
+            attendee.params["rsvp"] = "TRUE" if item.rsvp else "FALSE"
             event.add("attendee", attendee, encode=False)
         event.add("status", item.status)
         calendar.add_component(event)
