@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TEST_WORKERS ?= 2
+SKIP_BROWSER ?= 0
 
 .PHONY: run test lint format system-deps system-deps-test serve clean-db
 
@@ -40,9 +42,11 @@ test: system-deps-test $(VENV)/.installed-test
 	$(PY) manage.py compile_translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest --create-db -m "not browser" $(PYTEST_ARGS)
+	@# Two workers (pytest-xdist), each with its own test database.
+	$(VENV)/bin/pytest --create-db -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 	@# Browser journeys run on their own database: live-server tests flush the database they use.
-	$(VENV)/bin/pytest --create-db -m browser $(PYTEST_ARGS)
+	@# SKIP_BROWSER=1 leaves them out (CI runs them once, on SQLite).
+	@if [ "$(SKIP_BROWSER)" != 1 ]; then $(VENV)/bin/pytest --create-db -m browser $(PYTEST_ARGS); fi
 
 lint:
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

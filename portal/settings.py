@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "requests_box",
     "committees",
     "kpis",
+    "operations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -90,10 +93,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (operations/logs.py).
+    "operations.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "home.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "operations.throttling.TrustedBrowserMiddleware",
     "home.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -155,15 +161,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling (home/throttling.py): failures per user name and address, counted in the cache.
+# Login throttling (operations/throttling.py): attempts counted in the database, shared by every
+# worker and server; the locks spare the browsers where the user proved who they are.
 AUTHENTICATION_BACKENDS = [
-    "home.throttling.LoginThrottleBackend",
+    "operations.throttling.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-WAGTAILADMIN_USER_LOGIN_FORM = "home.throttling.ThrottledAdminLoginForm"
+WAGTAILADMIN_USER_LOGIN_FORM = "operations.throttling.ThrottledAdminLoginForm"
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)  # per user name from one address
 LOGIN_FAILURE_LIMIT_ANY_ADDRESS = envint("LOGIN_FAILURE_LIMIT_ANY_ADDRESS", 20)
+LOGIN_DEVICE_FAILURE_LIMIT = envint("LOGIN_DEVICE_FAILURE_LIMIT", 5)  # per trusted browser
 LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+LOGIN_TRUSTED_BROWSER_DAYS = envint("LOGIN_TRUSTED_BROWSER_DAYS", 180)
+UNLOCK_MAIL_INTERVAL_SECONDS = envint("UNLOCK_MAIL_INTERVAL_SECONDS", 5 * 60)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks); others' is ignored.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -176,10 +188,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -252,6 +264,19 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# `manage.py scheduler` enqueues the periodic jobs at these intervals (operations/scheduler.py).
+SCHEDULER_INTERVALS = {
+    "poll_mailbox": envint("SCHEDULE_POLL_MAILBOX_SECONDS", 60),
+    "check_deadlines": envint("SCHEDULE_CHECK_DEADLINES_SECONDS", 300),
+    "send_surveys": envint("SCHEDULE_SEND_SURVEYS_SECONDS", 900),
+    "refresh_indicators": envint("SCHEDULE_REFRESH_INDICATORS_SECONDS", 3600),
+}
+# `manage.py worker` beats every few seconds; a worker silent for longer is lost and its task retried.
+WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_DEAD_AFTER_SECONDS = envint("WORKER_DEAD_AFTER_SECONDS", 120)
+# /sante/ answers 503 when a task has waited longer than this, or the last mailbox poll is older.
+HEALTH_WORKER_LAG_SECONDS = envint("HEALTH_WORKER_LAG_SECONDS", 300)
+HEALTH_MAILBOX_POLL_MAX_AGE_SECONDS = envint("HEALTH_MAILBOX_POLL_MAX_AGE_SECONDS", 600)
 
 WAGTAIL_SITE_NAME = "Relais DSI"
 WAGTAILSEARCH_BACKENDS = {
@@ -277,6 +302,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 # Wagtail's live preview shows the page in a same-origin frame, so DENY would break editing.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+# Load balancers probe the health endpoint over plain HTTP, straight to gunicorn.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 # Content-Security-Policy (home/security.py): strict on the portal, looser in Wagtail's admin.
 CSP_REPORT_ONLY = envbool("CSP_REPORT_ONLY", False)
 if not DEBUG:
@@ -289,10 +316,24 @@ if not DEBUG:
     if envbool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One line per event on stderr (journald or the container runtime keeps it), with the request id (or
+# task id) and the user id: operations/logs.py. Never a request body, mail or password.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "operations.logs.ContextFilter"}},
+    "formatters": {
+        "line": {
+            "()": "operations.logs.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s req=%(request_id)s user=%(user_id)s %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Django's own request lines duplicate ours (relais.request); keep its errors.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
 }

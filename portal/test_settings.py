@@ -26,5 +26,9 @@ MEDIA_ROOT = BASE_DIR / "var" / f"test-media{os.environ.get('TEST_DB_TAG', '')}"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns when it is missing
 LOGGING = {  # noqa: F405
     **LOGGING,  # noqa: F405
-    "loggers": {"django_tasks": {"level": "WARNING"}, "django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django_tasks": {"level": "WARNING"},
+        "django.db.backends": {"level": "INFO"},
+        "relais.request": {"level": "WARNING"},  # one line per request: noise in test output
+    },
 }

@@ -469,9 +469,17 @@ def check_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
     )
     managers = None
     mails = []
+    counts = {"breach": len(breaches), "warning": len(warnings)}
     with translation.override(settings.LANGUAGE_CODE):
         for kind, items in (("breach", breaches), ("warning", warnings)):
             for item in items:
+                field = "breach_notified_at" if kind == "breach" else "warning_notified_at"
+                # Claimed under the row's condition: of two checks running at once, one notifies.
+                if not Request.objects.filter(pk=item.pk, **{f"{field}__isnull": True}).update(
+                    **{field: now}
+                ):
+                    counts[kind] -= 1
+                    continue
                 if item.assignee and item.assignee.email:
                     to = [item.assignee.email]
                 else:
@@ -487,14 +495,14 @@ def check_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
                 )
                 if to:
                     mails.append((" ".join(title.split()), body, settings.DEFAULT_FROM_EMAIL, to))
-                field = "breach_notified_at" if kind == "breach" else "warning_notified_at"
-                Request.objects.filter(pk=item.pk).update(**{field: now})
                 record_event(
                     item,
                     EventKind.BREACH if kind == "breach" else EventKind.WARNING,
                     detail=", ".join(to),
                     at=now,
                 )
-    if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=False))
-    return {"warnings": len(warnings), "breaches": len(breaches)}
+    from operations.tasks import send_notification
+
+    for mail in mails:  # queued in this transaction: sent iff the notice is recorded, even if we die now
+        send_notification.enqueue(*mail)
+    return {"warnings": counts["warning"], "breaches": counts["breach"]}

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.conf import settings
 from imapclient import IMAPClient
 
+from operations.mailbox import recorded_poll
 from requests_box.intake.intake import Intake, IntakeResult, Summary
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def _batches(sizes: dict[int, int]):
         yield batch
 
 
+@recorded_poll  # the back office and /sante/ show the last poll and its outcome
 def poll_once(
     *, folder: str | None = None, report: Callable[[str, IntakeResult], None] | None = None
 ) -> Summary:

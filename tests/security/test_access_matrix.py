@@ -105,6 +105,11 @@ MATRIX: dict[str, Row] = {
     "login": Row("get", no_args, PUBLIC, public=True),
     "logout": Row("post", no_args, PUBLIC, public=True, ends_on_login=True),
     "set_language": Row("post", no_args, PUBLIC, public=True),
+    # -- operations: health for load balancers, unlocking a throttled account, the operations page
+    "health": Row("get", no_args, PUBLIC, public=True, check=is_json),
+    "unlock_request": Row("get", no_args, PUBLIC, public=True),
+    "unlock_link": Row("get", lambda w: {"token": "pas-un-jeton"}, PUBLIC, public=True),
+    "operations_admin": Row("get", no_args, set()),  # superusers only: none of the personas
     "home": Row("get", no_args, ALL),
     "wagtail_serve": Row("get", lambda w: (w["service_path"],), ALL),
     # -- directory
