@@ -187,9 +187,9 @@ def _write_batch(sheet: Sheet, batch: list[tuple[int, dict]], ids: Ids, errors: 
     try:
         with transaction.atomic():
             return writer(records, ids)
-    except DatabaseError:
+    except (DatabaseError, KeyError):
         pass
-    # Find the rows the database refuses (a concurrent change since the check), one by one.
+    # Find the rows refused by a change made since the check (a row deleted or added meanwhile).
     tally = Tally()
     for line, record in batch:
         try:
@@ -197,8 +197,10 @@ def _write_batch(sheet: Sheet, batch: list[tuple[int, dict]], ids: Ids, errors: 
                 part = writer([record], ids)
             tally.created += part.created
             tally.updated += part.updated
+        except KeyError as exc:
+            reason = _("refers to %(value)s, deleted since the check") % {"value": exc}
+            errors.append(RowError(sheet.label, line, "-", reason))
         except DatabaseError as exc:
-            errors.append(
-                RowError(sheet.label, line, "-", _("cannot be written: %(error)s") % {"error": exc})
-            )
+            reason = _("cannot be written: %(error)s") % {"error": exc}
+            errors.append(RowError(sheet.label, line, "-", reason))
     return tally

@@ -186,3 +186,33 @@ def test_logins_are_answered_while_an_import_checks_and_while_it_writes(tmp_path
     assert outcome["report"]["requests.csv"].created == 2
     if connection.vendor == "sqlite":
         assert waited >= 0.5  # it did wait for the import's short write, instead of failing
+
+
+def test_a_row_deleted_between_the_check_and_the_write_fails_the_whole_import(tmp_path, entity_b):
+    """The check reads the database once; a reference that disappears before the write is reported."""
+    from directory.models import Entity
+    from kpis.importing import ImportFailed
+
+    files = dict(GOOD)
+    files["requests"] = (
+        GOOD["requests"].splitlines()[0] + "\nDEM-9,2026-03-02,email,,DRH-PAIE,,simple,0,0,,,,\n"
+    )
+    del (
+        files["entities"],
+        files["contacts"],
+        files["survey_answers"],
+        files["interactions"],
+        files["projects"],
+    )
+    files["subscriptions"] = "service,entity,start,end\n"
+
+    def progress(stage, label):
+        if stage == "check" and label == "requests.csv":
+            Entity.objects.filter(code="DRH-PAIE").delete()  # meanwhile, someone removes it
+
+    with pytest.raises(ImportFailed) as failure:
+        import_workbook(write_folder(tmp_path / "in", files), progress=progress)
+    assert [str(e) for e in failure.value.errors] == [
+        "requests.csv:2: -: désigne 'DRH-PAIE', supprimé depuis la vérification"
+    ]
+    assert not Directorate.objects.filter(code="DCOM").exists()  # nothing of the file was written
