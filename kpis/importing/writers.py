@@ -123,11 +123,17 @@ def insert_rows(model, rows: list[dict]) -> None:
     for row in rows:
         full = {**defaults, **row, **forced}
         values.append([full[name] if adapt is None else adapt(full[name]) for name, adapt in pairs])
+    table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one command: several times faster than INSERTs on PostgreSQL.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)  # noqa: S608
 
 
 def apply_changes(obj, values: dict) -> list[str]:
