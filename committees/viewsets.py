@@ -1,12 +1,13 @@
 """Committees, meetings, interactions and projects in the back office: Wagtail snippet viewsets."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from committees.models import Committee, Interaction, Meeting, Project
+from home.backoffice import GuardedSnippetViewSet
 
 
-class CommitteeViewSet(SnippetViewSet):
+class CommitteeViewSet(GuardedSnippetViewSet):
     model = Committee
     icon = "group"
     menu_label = _("Committees")
@@ -20,7 +21,7 @@ class CommitteeViewSet(SnippetViewSet):
         return Committee.objects.select_related("directorate")
 
 
-class MeetingViewSet(SnippetViewSet):
+class MeetingViewSet(GuardedSnippetViewSet):
     model = Meeting
     icon = "date"
     menu_label = _("Meetings")
@@ -35,7 +36,7 @@ class MeetingViewSet(SnippetViewSet):
         return Meeting.objects.select_related("committee")
 
 
-class InteractionViewSet(SnippetViewSet):
+class InteractionViewSet(GuardedSnippetViewSet):
     model = Interaction
     icon = "mail"
     menu_label = _("Interactions")
@@ -50,7 +51,7 @@ class InteractionViewSet(SnippetViewSet):
         return Interaction.objects.select_related("contact", "author")
 
 
-class ProjectViewSet(SnippetViewSet):
+class ProjectViewSet(GuardedSnippetViewSet):
     model = Project
     icon = "clipboard-list"
     menu_label = _("Projects")

@@ -2,12 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from directory.models import Contact, Directorate, Entity
+from home.backoffice import GuardedSnippetViewSet
 
 
-class DirectorateViewSet(SnippetViewSet):
+class DirectorateViewSet(GuardedSnippetViewSet):
     model = Directorate
     icon = "group"
     menu_label = _("Directorates")
@@ -18,7 +19,7 @@ class DirectorateViewSet(SnippetViewSet):
     panels = [FieldPanel("code"), FieldPanel("name")]
 
 
-class EntityViewSet(SnippetViewSet):
+class EntityViewSet(GuardedSnippetViewSet):
     model = Entity
     icon = "site"
     menu_label = _("Entities")
@@ -38,7 +39,7 @@ class EntityViewSet(SnippetViewSet):
         return Entity.objects.select_related("directorate")
 
 
-class ContactViewSet(SnippetViewSet):
+class ContactViewSet(GuardedSnippetViewSet):
     model = Contact
     icon = "user"
     menu_label = _("Contacts")

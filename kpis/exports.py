@@ -1,28 +1,14 @@
 """The dashboard's exports: CSV (one row per indicator key) and PDF (WeasyPrint, same SVG charts)."""
 
-import csv
-import io
 from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from home.exports import csv_text, safe_cell
 from kpis.dashboard import INDICATORS, Scope
 
 STYLESHEET = Path(__file__).resolve().parent / "print" / "dashboard.css"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str | int | float:
-    """A spreadsheet cell: text that a spreadsheet would run as a formula is prefixed with a quote.
-
-    Numbers stay numbers (a negative variation is data, not a formula); undefined values are empty.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def flatten(block: dict, prefix: str = "") -> dict[str, object]:
@@ -68,10 +54,7 @@ def csv_rows(report: dict) -> list[list]:
 
 
 def report_csv(report: dict) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(csv_rows(report))
-    return out.getvalue()
+    return csv_text(csv_rows(report))
 
 
 def report_html(report: dict) -> str:

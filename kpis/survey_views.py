@@ -1,9 +1,6 @@
 """Survey pages: the public one-time answer page (no login), and the relationship manager's results,
 exports, campaign launch and follow-ups. Thin views over kpis.surveys."""
 
-import csv
-import io
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -18,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from directory.models import ClientType, Directorate
 from directory.roles import CIO, RELATIONSHIP_MANAGERS, has_role
+from home.exports import csv_response
 from kpis.models import Survey, SurveyFollowUp
 from kpis.surveys import exports, selectors, services, tasks
 from kpis.surveys.forms import AnswerForm
@@ -124,11 +122,7 @@ def survey_export_csv(request, code):
     answers = selectors.filtered_answers(
         results.survey, directorate=filters.get("directorate", ""), client_type=filters.get("client_type", "")
     )
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(exports.answer_rows(results.survey, answers))
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="enquete-{results.survey.code}.csv"'
-    return response
+    return csv_response(exports.answer_rows(results.survey, answers), f"enquete-{results.survey.code}.csv")
 
 
 def survey_export_pdf(request, code):

@@ -5,13 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.widgets import AdminPageChooser
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from directory.models import ClientType, ContactRole, Segment
+from home.backoffice import GuardedSnippetViewSet
 from kpis.models import Subscription, Survey
 
 
-class SubscriptionViewSet(SnippetViewSet):
+class SubscriptionViewSet(GuardedSnippetViewSet):
     model = Subscription
     icon = "link"
     menu_label = _("Subscriptions")
@@ -61,7 +61,7 @@ class SurveyForm(WagtailAdminModelForm):
         return cleaned
 
 
-class SurveyViewSet(SnippetViewSet):
+class SurveyViewSet(GuardedSnippetViewSet):
     model = Survey
     icon = "form"
     menu_label = _("Surveys")

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -8,6 +7,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home.media import media_urlpatterns
 from operations.throttling import ThrottledAuthenticationForm
 
 urlpatterns = [
@@ -32,9 +32,9 @@ urlpatterns = [
     path("", wagtail_views.serve, {"path": ""}, name="home"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Development only: uploaded files as downloads, never rendered inline (home/media.py).
+urlpatterns += media_urlpatterns()
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+handler400 = "home.errors.bad_request"  # French, and 413 for a body larger than the portal reads

@@ -132,7 +132,10 @@ class TriageFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(reference__icontains=value) | Q(subject__icontains=value) | Q(sender_email__icontains=value)
+            Q(reference__icontains=value)
+            | Q(subject__icontains=value)
+            | Q(sender_email__icontains=value)
+            | Q(external_reference__icontains=value)
         )
 
 

@@ -101,6 +101,8 @@ class Request(models.Model):
     """A client request, whatever channel it came through, with its deadline and status."""
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    # The number another tool gave the request (imported history, IMPORT.md); empty for the portal's own.
+    external_reference = models.CharField(_("external reference"), max_length=64, blank=True, editable=False)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.EMAIL)
     contact = models.ForeignKey(
@@ -216,6 +218,13 @@ class Request(models.Model):
             models.Index(fields=["status", "warning_at"]),
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["team", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_reference"],
+                condition=~models.Q(external_reference=""),
+                name="requests_box_request_external_reference_unique",
+            )
         ]
 
     def __str__(self):

@@ -1,18 +1,18 @@
 """Screens of the functional mailbox: a client's requests and form; the relationship manager's intake."""
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from directory.selectors import contact_for_user
+from home.exports import csv_response
 from requests_box import measures, routing, selectors, services, workflow
 from requests_box.filters import (
     IgnoredFilter,
@@ -526,13 +526,7 @@ def measures_csv(request, key):
     table = next((t for t in measures.all_tables(form.scope()) if t.key == key), None)
     if table is None:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{key}.csv"'
-    response.write("\ufeff")  # so that spreadsheet software reads UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(table.header)
-    writer.writerows(["" if cell is None else cell for cell in row] for row in table.rows)
-    return response
+    return csv_response([table.header, *table.rows], f"{key}.csv", delimiter=";", bom=True)
 
 
 def preventive_actions(request):

@@ -3,13 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from home.backoffice import GuardedSnippetViewSet
 from requests_box.forms import staff_queryset
 from requests_box.models import ComplaintCause, PreventiveAction, RoutingRule, Team
 
 
-class RoutingRuleViewSet(SnippetViewSet):
+class RoutingRuleViewSet(GuardedSnippetViewSet):
     model = RoutingRule
     icon = "arrows-up-down"
     menu_label = _("Routing rules")
@@ -51,7 +52,7 @@ class RoutingRuleViewSet(SnippetViewSet):
         return RoutingRule.objects.select_related("assign_to", "assign_to_team")
 
 
-class TeamViewSet(SnippetViewSet):
+class TeamViewSet(GuardedSnippetViewSet):
     model = Team
     icon = "group"
     menu_label = _("Teams")
@@ -71,7 +72,7 @@ class TeamViewSet(SnippetViewSet):
         return form_class
 
 
-class ComplaintCauseViewSet(SnippetViewSet):
+class ComplaintCauseViewSet(GuardedSnippetViewSet):
     model = ComplaintCause
     icon = "warning"
     menu_label = _("Complaint causes")
@@ -81,7 +82,7 @@ class ComplaintCauseViewSet(SnippetViewSet):
     panels = [FieldPanel("name"), FieldPanel("active")]
 
 
-class PreventiveActionViewSet(SnippetViewSet):
+class PreventiveActionViewSet(GuardedSnippetViewSet):
     model = PreventiveAction
     icon = "tick"
     menu_label = _("Preventive actions")

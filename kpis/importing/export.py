@@ -1,14 +1,14 @@
 """Write the portal's data in the import format (IMPORT.md), so users see what a workbook looks like."""
 
-import csv
 import datetime as dt
 from pathlib import Path
 
 from catalogue.models import FamilyPage, ServicePage
 from committees.models import Interaction, Project
 from directory.models import Contact, Directorate, Entity
+from home.exports import safe_cell, write_csv_file
 from kpis.importing.cells import PARIS
-from kpis.importing.loader import COLUMNS
+from kpis.importing.rows import COLUMNS
 from kpis.importing.sources import FILE_ORDER
 from kpis.models import Subscription, SurveyAnswer
 from requests_box.models import Request
@@ -24,9 +24,7 @@ def export_workbook(path: Path | str) -> dict[str, int]:
         path.mkdir(parents=True, exist_ok=True)
         for name, rows in tables.items():
             with (path / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(COLUMNS[name][0])
-                writer.writerows(rows)
+                write_csv_file(handle, [COLUMNS[name][0], *rows])
     return {name: len(rows) for name, rows in tables.items()}
 
 
@@ -38,7 +36,8 @@ def _write_xlsx(path: Path, tables: dict[str, list]) -> None:
         sheet = workbook.create_sheet(name)
         sheet.append(COLUMNS[name][0])
         for row in rows:
-            sheet.append(row)
+            # Text a spreadsheet would run as a formula is quoted, as in every export (home/exports.py).
+            sheet.append([safe_cell(cell) for cell in row])
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
 
@@ -114,6 +113,7 @@ def _requests():
             _dt(r.resolved_at),
             _dt(r.closed_at),
             r.response_type,
+            r.external_reference,
         ]
 
 

@@ -1,10 +1,17 @@
-"""Reading the import's input: a folder of CSV files or one .xlsx workbook, as rows of text cells."""
+"""Reading the import's input: a folder of CSV files or one .xlsx workbook, as rows of text cells.
+
+Nothing is loaded whole: each file or sheet is opened when its turn comes and read row by row,
+within the limits of `limits.py` (file size, zip expansion, declared and actual rows, columns, cells).
+"""
 
 import csv
-import datetime as dt
-import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from kpis.importing.limits import Counter, Limits, SourceError, check_file_size
 
 FILE_ORDER = (
     "directorates",
@@ -18,78 +25,110 @@ FILE_ORDER = (
     "interactions",
     "survey_answers",
 )
+RawRows = Iterator[tuple[int, list[str]]]
 
 
 @dataclass
 class Sheet:
     name: str  # file name without ".csv"
     label: str  # how errors name it: "entities.csv" or "workbook.xlsx[entities]"
-    header: list[str]
-    rows: list[tuple[int, dict[str, str]]]  # (line number, cells by column name); the header is line 1
+    opener: Callable[[], RawRows]  # every row, the header included, as (line number, cells)
 
-
-class SourceError(Exception):
-    pass
-
-
-def read_source(path: Path) -> tuple[list[Sheet], list[str]]:
-    """The sheets present, in import order, and the names of unexpected files/sheets (errors)."""
-    if path.is_dir():
-        found = {p.stem: p for p in path.glob("*.csv")}
-        sheets = [_read_csv(found[name]) for name in FILE_ORDER if name in found]
-        unexpected = sorted(f"{stem}.csv" for stem in found if stem not in FILE_ORDER)
-        return sheets, unexpected
-    if path.suffix.lower() == ".xlsx" and path.is_file():
-        return _read_xlsx(path)
-    raise SourceError(f"{path}: neither a folder of CSV files nor an .xlsx workbook")
-
-
-def _read_csv(path: Path) -> Sheet:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"{path.name}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
-    # newline="" keeps line breaks inside quoted cells; line numbers are where a row starts in the file.
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader, [])]
-        rows = []
-        line = reader.line_num + 1
-        for cells in reader:
+    def open(self) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+        """The header (the first row that is not blank) and the data rows after it, blank ones skipped."""
+        raw = self.opener()
+        header: list[str] = []
+        for _line, cells in raw:
             if any(c.strip() for c in cells):
-                rows.append((line, _cells(header, cells)))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise SourceError(f"{path.name}:{reader.line_num}: not valid CSV ({exc})") from exc
-    return Sheet(path.stem, path.name, header, rows)
-
-
-def _read_xlsx(path: Path) -> tuple[list[Sheet], list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise SourceError(f"{path.name}: unreadable workbook ({exc})") from exc
-    by_name = {ws.title: ws for ws in workbook.worksheets}
-    sheets = []
-    for name in FILE_ORDER:
-        if name not in by_name:
-            continue
-        values = list(by_name[name].iter_rows(values_only=True))
-        header = [_text(v).strip() for v in values[0]] if values else []
+                header = [c.strip() for c in cells]
+                break
         while header and header[-1] == "":
             header.pop()
-        rows = []
-        for line, cells in enumerate(values[1:], start=2):
-            texts = [_text(v) for v in cells]
-            if not any(t.strip() for t in texts):
-                continue
-            rows.append((line, _cells(header, texts)))
-        sheets.append(Sheet(name, f"{path.name}[{name}]", header, rows))
-    unexpected = sorted(name for name in by_name if name not in FILE_ORDER)
-    workbook.close()
-    return sheets, unexpected
+        return header, _data_rows(header, raw)
+
+
+def _data_rows(header: list[str], raw: RawRows) -> Iterator[tuple[int, dict[str, str]]]:
+    for line, cells in raw:
+        if any(c.strip() for c in cells):
+            yield line, _cells(header, cells)
+
+
+@dataclass
+class Source:
+    sheets: list[Sheet]  # the known files present, in import order
+    unexpected: list[str]  # names of files or sheets that are not IMPORT.md's (errors)
+    close: Callable[[], None]
+
+
+def read_source(path: Path, limits: Limits, counter: Counter) -> Source:
+    if path.is_dir():
+        found = {p.stem: p for p in path.glob("*.csv")}
+        for file in found.values():
+            check_file_size(file, limits)
+        sheets = [_csv_sheet(found[name], limits, counter) for name in FILE_ORDER if name in found]
+        unexpected = sorted(f"{stem}.csv" for stem in found if stem not in FILE_ORDER)
+        return Source(sheets, unexpected, lambda: None)
+    if path.suffix.lower() == ".xlsx" and path.is_file():
+        from kpis.importing.xlsx import Workbook
+
+        check_file_size(path, limits)
+        book = Workbook(path, limits, counter)
+        sheets = [
+            Sheet(name, f"{path.name}[{name}]", _xlsx_opener(book, name, f"{path.name}[{name}]"))
+            for name in FILE_ORDER
+            if name in book.sheets
+        ]
+        unexpected = sorted(name for name in book.sheets if name not in FILE_ORDER)
+        return Source(sheets, unexpected, book.close)
+    raise SourceError(_("%(path)s: neither a folder of CSV files nor an .xlsx workbook") % {"path": path})
+
+
+def _xlsx_opener(book, name: str, label: str) -> Callable[[], RawRows]:
+    return lambda: book.rows(name, label)
+
+
+def _csv_sheet(path: Path, limits: Limits, counter: Counter) -> Sheet:
+    return Sheet(path.stem, path.name, lambda: _read_csv(path, limits, counter))
+
+
+def _bounded_lines(handle, path: Path, limits: Limits) -> Iterator[str]:
+    """The file's physical lines, refusing one longer than the limit before reading it whole."""
+    number = 0
+    while line := handle.readline(limits.max_line_chars + 1):
+        number += 1
+        if len(line) > limits.max_line_chars:
+            raise SourceError(
+                _("%(file)s:%(line)s: line longer than %(max)s characters, refused")
+                % {"file": path.name, "line": number, "max": limits.max_line_chars}
+            )
+        yield line
+
+
+def _read_csv(path: Path, limits: Limits, counter: Counter) -> RawRows:
+    rows = 0
+    reader = None
+    try:
+        # newline="" keeps line breaks inside quoted cells; line numbers are where a row starts.
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(_bounded_lines(handle, path, limits))
+            line = 1
+            for cells in reader:
+                rows += 1
+                counter.check_rows(path.name, rows)
+                counter.check_columns(path.name, line, len(cells))
+                counter.add_cells(path.name, len(cells))
+                yield line, cells
+                line = reader.line_num + 1
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            _("%(file)s:%(line)s: not UTF-8 (%(reason)s)")
+            % {"file": path.name, "line": (reader.line_num if reader else 0) + 1, "reason": exc.reason}
+        ) from exc
+    except csv.Error as exc:
+        raise SourceError(
+            _("%(file)s:%(line)s: not valid CSV (%(error)s)")
+            % {"file": path.name, "line": reader.line_num if reader else 0, "error": exc}
+        ) from exc
 
 
 def _cells(header: list[str], cells: list[str]) -> dict[str, str]:
@@ -97,18 +136,3 @@ def _cells(header: list[str], cells: list[str]) -> dict[str, str]:
     if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
         row["__extra__"] = "yes"
     return row
-
-
-def _text(value) -> str:
-    """Workbook cells come typed; turn them into the text a CSV would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0) and value.tzinfo is None:
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from committees import services
-from committees.calendar import build_invitation, fold
+from committees.calendar import build_invitation
 from committees.printing import minutes_pdf
 from tests.committees.conftest import make_meeting
 
@@ -89,11 +89,46 @@ def test_the_invitation_is_rfc5545_with_crlf_and_folded_lines(committee_a, relat
     assert len(attendees) == 2 and any(line.endswith("mailto:alice@groupe-aurelia.fr") for line in attendees)
 
 
-def test_folding_never_splits_a_multibyte_character():
-    line = "SUMMARY:" + "é" * 100
-    folded = fold(line)
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == line
+def test_folding_never_splits_a_multibyte_character(committee_a):
+    committee_a.name = "Comité " + "é" * 100
+    committee_a.save()
+    ics = build_invitation(
+        make_meeting(committee_a, date(2026, 3, 10)), organizer_name="Sophie", organizer_email="s@x.fr"
+    )
+    raw = ics.encode("utf-8")
+    assert all(len(part) <= 75 for part in raw.split(b"\r\n"))
+    assert "SUMMARY:Comité " + "é" * 100 in unfold(ics)
+
+
+def test_a_line_break_in_a_contact_name_cannot_add_an_attendee(committee_a, user_a):
+    """Issue 15: a first name "Alice\r\nATTENDEE:mailto:spy@…" injected a line into the .ics."""
+    from icalendar import Calendar
+
+    contact = user_a.contact
+    contact.first_name = "Alice\r\nATTENDEE:mailto:spy@evil.example\r\nX-INJECTED:1"
+    contact.save()
+    meeting = make_meeting(committee_a, date(2026, 3, 10), agenda="Point 1\r\nEND:VEVENT")
+    meeting.location = "Salle A;\r\nORGANIZER:mailto:spy@evil.example"
+    meeting.save()
+    ics = build_invitation(
+        meeting, organizer_name="Sophie\nDurand", organizer_email="sophie@groupe-aurelia.fr"
+    )
+
+    assert (
+        "\nATTENDEE:mailto:spy" not in ics
+        and "\nX-INJECTED" not in ics
+        and "\nORGANIZER:mailto:spy" not in ics
+    )
+    (event,) = Calendar.from_ical(ics).walk("VEVENT")
+    attendees = event.get("ATTENDEE")
+    addresses = sorted(str(a) for a in (attendees if isinstance(attendees, list) else [attendees]))
+    assert addresses == ["mailto:alice@groupe-aurelia.fr", "mailto:sophie@groupe-aurelia.fr"]
+    names = {str(a): a.params["CN"] for a in attendees}
+    assert names["mailto:alice@groupe-aurelia.fr"].startswith("Alice ATTENDEE:mailto:spy@evil.example")
+    assert str(event["ORGANIZER"]) == "mailto:sophie@groupe-aurelia.fr"
+    assert event["ORGANIZER"].params["CN"] == "Sophie Durand"
+    assert str(event["LOCATION"]) == "Salle A;\nORGANIZER:mailto:spy@evil.example"
+    assert "X-INJECTED" not in event and len(Calendar.from_ical(ics).walk("VEVENT")) == 1
 
 
 class Inbox:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from catalogue.models import FamilyPage, ServicePage
 from committees.models import Interaction, Project
@@ -53,6 +54,13 @@ GOOD = {
         "BARO-2026,barometre,2026-09-01T10:00:00+02:00,,DCOM-GC,9,4,Très bien\n"
     ),
 }
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """Reasons are in French, whatever language an earlier test left active."""
+    with translation.override("fr"):
+        yield
 
 
 def write_folder(folder, files: dict[str, str], bom: bool = False):
@@ -143,15 +151,19 @@ def test_an_invalid_import_writes_nothing_and_lists_every_bad_row(tmp_path):
         call_command("import_workbook", str(write_folder(tmp_path / "in", bad)), stderr=err)
     assert exit_info.value.code == 1
     lines = err.getvalue().splitlines()
-    assert "entities.csv:4: directorate: unknown directorate 'NOPE'" in lines
+    assert "entities.csv:4: directorate: direction inconnue : 'NOPE'" in lines
     assert (
-        "entities.csv:5: client_type: 'privee' is not one of metier, fonctionnelle, filiale, externe" in lines
+        "entities.csv:5: client_type: 'privee' ne fait pas partie de : "
+        "metier, fonctionnelle, filiale, externe" in lines
     )
-    assert "requests.csv:4: reference: expected REQ-YYYY-NNNNNN, got 'REQ-26-1'" in lines
-    assert "requests.csv:4: received_at: not an ISO 8601 date-time: 'hier'" in lines
-    assert "requests.csv:4: urgent: expected 0 or 1, got '2'" in lines
-    assert "survey_answers.csv:3: nps: expected a whole number from 0 to 10, got '11'" in lines
-    assert "survey_answers.csv:3: csat: expected a whole number from 1 to 5, got '0'" in lines
+    assert (
+        "requests.csv:4: received_at: date et heure illisibles : 'hier' (attendu : 31/12/2025 14:05, "
+        "2025-12-31T14:05:00+01:00 ou une date Excel)" in lines
+    )
+    assert "requests.csv:4: urgent: 0 ou 1 attendu, '2' reçu" in lines
+    assert "survey_answers.csv:3: nps: nombre entier de 0 à 10 attendu, '11' reçu" in lines
+    assert "survey_answers.csv:3: csat: nombre entier de 1 à 5 attendu, '0' reçu" in lines
+    assert lines[-1] == "rien n'a été importé : 6 erreur(s)"
     assert counts() == dict.fromkeys(counts(), 0)
 
 
@@ -163,8 +175,8 @@ def test_unknown_columns_and_files_are_errors(tmp_path):
     with pytest.raises(ImportFailed) as failure:
         import_workbook(folder)
     messages = [str(e) for e in failure.value.errors]
-    assert "directorates.csv:1: budget: unknown column" in messages
-    assert "notes.csv:1: -: unexpected file: not one of IMPORT.md's files" in messages
+    assert "directorates.csv:1: budget: colonne inconnue" in messages
+    assert "notes.csv:1: -: fichier inattendu : ne fait pas partie des fichiers d'IMPORT.md" in messages
     assert Directorate.objects.count() == 0
 
 
