@@ -12,12 +12,12 @@ from wagtail.admin.views.pages.listing import PageFilterSet
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from catalogue.models import Maturity, SearchSynonym, ServicePage
 from catalogue.printing import admin_views
 from catalogue.printing.views import may_preview_draft
 from directory import roles
+from home.backoffice import GuardedSnippetViewSet
 
 
 class PrintMenuItem(MenuItem):
@@ -124,7 +124,7 @@ def search_insights_menu_item():
 # --- Company-wide search synonyms ---------------------------------------------------------------
 
 
-class SearchSynonymViewSet(SnippetViewSet):
+class SearchSynonymViewSet(GuardedSnippetViewSet):
     model = SearchSynonym
     icon = "list-ul"
     menu_label = _("Search synonyms")
