@@ -163,12 +163,7 @@ class WorkFilter(django_filters.FilterSet):
         fields = ["q", "status", "kind"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(reference__icontains=value) | Q(subject__icontains=value) | Q(sender_email__icontains=value)
-        )
+        return TriageFilter.search(self, queryset, name, value)
 
 
 class PreventiveActionFilter(django_filters.FilterSet):

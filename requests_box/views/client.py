@@ -126,46 +126,48 @@ def _stale(request, exc: workflow.StaleRequest, access, name: str, form_class, p
     return _again(request, access, "kept_text", typed, 409)
 
 
+def _change(request, reference, form_class, prefix: str, apply, done: str):
+    """Cancel or reopen: the form, the change against the version the client saw, the answer."""
+    access = _requester_access(request, reference)
+    form = form_class(request.POST, request.FILES or None, prefix=prefix)
+    name = f"{prefix}_form"
+    if not form.is_valid():
+        return _again(request, access, name, form, 400)
+    try:
+        apply(access.request, form)
+    except workflow.StaleRequest as exc:
+        return _stale(request, exc, access, name, form_class, prefix)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _again(request, access, name, form, 409)
+    messages.success(request, done)
+    return redirect(access.request)
+
+
 @require_POST
 def client_cancel(request, reference):
-    access = _requester_access(request, reference)
-    form = CancelForm(request.POST, prefix="cancel")
-    if form.is_valid():
-        try:
-            client_actions.cancel_request(
-                access.request,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-            )
-        except workflow.StaleRequest as exc:
-            return _stale(request, exc, access, "cancel_form", CancelForm, "cancel")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return _again(request, access, "cancel_form", form, 409)
-        messages.success(request, _("Your request is cancelled. Thank you for telling us."))
-        return redirect(access.request)
-    return _again(request, access, "cancel_form", form, 400)
+    def apply(client_request, form):
+        client_actions.cancel_request(
+            client_request,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+        )
+
+    done = _("Your request is cancelled. Thank you for telling us.")
+    return _change(request, reference, CancelForm, "cancel", apply, done)
 
 
 @require_POST
 def client_reopen(request, reference):
-    access = _requester_access(request, reference)
-    form = ReopenForm(request.POST, request.FILES or None, prefix="reopen")
-    if form.is_valid():
-        try:
-            client_actions.reopen_request(
-                access.request,
-                user=request.user,
-                reason=form.cleaned_data["text"],
-                files=files_of(form),
-                version=form.cleaned_data["version"],
-            )
-        except workflow.StaleRequest as exc:
-            return _stale(request, exc, access, "reopen_form", ReopenForm, "reopen")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return _again(request, access, "reopen_form", form, 409)
-        messages.success(request, _("Your request is reopened; the DSI will come back to you."))
-        return redirect(access.request)
-    return _again(request, access, "reopen_form", form, 400)
+    def apply(client_request, form):
+        client_actions.reopen_request(
+            client_request,
+            user=request.user,
+            reason=form.cleaned_data["text"],
+            files=files_of(form),
+            version=form.cleaned_data["version"],
+        )
+
+    done = _("Your request is reopened; the DSI will come back to you.")
+    return _change(request, reference, ReopenForm, "reopen", apply, done)

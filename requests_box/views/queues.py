@@ -15,6 +15,18 @@ from requests_box.forms import BulkForm
 from requests_box.views.common import require_manager as _require_manager
 
 
+def _queue_page(request, filterset, now, ordering: tuple[str, ...]) -> dict:
+    """One page of a queue (50 rows, each with its deadline state) and the query to keep across pages."""
+    rows = filterset.qs if request.GET.get("ordering") else filterset.qs.order_by(*ordering)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.state = row.deadline_state(now)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("queue", None)
+    return {"filter": filterset, "page": page, "query": query.urlencode()}
+
+
 def work_queue(request):
     """The requests given to the user or to their teams; a product manager also reads those about their
     services, and the answers their clients gave to the survey after them."""
@@ -27,26 +39,14 @@ def work_queue(request):
         queue = "mine"
     now = timezone.now()
     filterset = WorkFilter(request.GET or None, queryset=selectors.work_queryset(request.user, queue))
-    rows = filterset.qs
-    if not request.GET.get("ordering"):
-        rows = (
-            rows.order_by("-received_at", "-pk")
-            if queue in ("services", "done")
-            else rows.order_by("deadline", "pk")
-        )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    for row in page.object_list:
-        row.state = row.deadline_state(now)
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("queue", None)
+    newest_first = queue in ("services", "done")
     context = {
-        "filter": filterset,
-        "page": page,
+        **_queue_page(
+            request, filterset, now, ("-received_at", "-pk") if newest_first else ("deadline", "pk")
+        ),
         "queue": queue,
         "queues": queues,
         "counts": selectors.work_counts(request.user, now),
-        "query": query.urlencode(),
         "product_manager": product_manager,
     }
     return render(request, "requests_box/work_queue.html", context)
@@ -72,23 +72,12 @@ def triage(request):
     filterset = TriageFilter(
         request.GET or None, queryset=selectors.triage_queryset(request.user, queue, now)
     )
-    rows = filterset.qs
-    if not request.GET.get("ordering"):
-        rows = rows.order_by("deadline", "pk")
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    for row in page.object_list:
-        row.state = row.deadline_state(now)
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("queue", None)
     context = {
-        "filter": filterset,
-        "page": page,
+        **_queue_page(request, filterset, now, ("deadline", "pk")),
         "queue": queue,
         "queues": selectors.QUEUES,
         "counts": selectors.queue_counts(request.user, now),
         "bulk_form": BulkForm(),
-        "query": query.urlencode(),
     }
     return render(request, "requests_box/triage.html", context)
 

@@ -7,23 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_box import services, workflow
+from requests_box import workflow
 from requests_box.models import Kind, ReferenceCounter, Request, Status
+from tests.requests_box.test_triage import new_request
 from tests.requests_box.test_visibility import mail_service  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("requests_box:work_queue")
-
-
-def new_request(subject="Écran noir", **extra) -> Request:
-    return services.create_request(
-        channel="email",
-        subject=subject,
-        text="Bonjour",
-        sender_email=extra.pop("sender_email", "alice@groupe-aurelia.fr"),
-        acknowledge=False,
-        **extra,
-    )
 
 
 def refs(response) -> set[str]:

@@ -55,40 +55,27 @@ def test_one_save_qualifies_and_assigns_and_says_what_changed(
 ):
     request = new_request()
     client = client_for(relationship_manager)
-    response = client.post(
-        reverse("requests_box:request_action", args=[request.reference]),
-        {
-            "action": "save",
-            "panel-version": request.version,
-            "panel-kind": "complexe",
-            "panel-urgent": "on",
-            "panel-important": "on",
-            "panel-assignee": team_member.pk,
-            "panel-team": support_team.pk,
-        },
-        follow=True,
-    )
+    panel = {
+        "action": "save",
+        "panel-version": request.version,
+        "panel-kind": "complexe",
+        "panel-urgent": "on",
+        "panel-important": "on",
+        "panel-assignee": team_member.pk,
+        "panel-team": support_team.pk,
+    }
+    response = action(client, request, panel, follow=True)
     request.refresh_from_db()
     assert (request.kind, request.urgent, request.important) == (Kind.COMPLEXE, True, True)
     assert (request.assignee, request.team, request.status) == (team_member, support_team, Status.ASSIGNED)
     assert request.deadline == MONDAY + dt.timedelta(hours=24)
     confirmation = [str(m) for m in response.context["messages"]]
     assert len(confirmation) == 1 and confirmation[0].startswith("Enregistré à ")
-    assert "type : Simple → Complexe" in confirmation[0] and "Karim Benali" in confirmation[0]
-    # Saving the same values again changes nothing and says so.
-    response = client.post(
-        reverse("requests_box:request_action", args=[request.reference]),
-        {
-            "action": "save",
-            "panel-version": request.version,
-            "panel-kind": "complexe",
-            "panel-urgent": "on",
-            "panel-important": "on",
-            "panel-assignee": team_member.pk,
-            "panel-team": support_team.pk,
-        },
-        follow=True,
+    assert (
+        "type : Simple → Complexe" in confirmation[0] and "responsable : — → Karim Benali" in confirmation[0]
     )
+    # Saving the same values again changes nothing and says so.
+    response = action(client, request, {**panel, "panel-version": request.version}, follow=True)
     assert [str(m) for m in response.context["messages"]] == [
         "Rien à enregistrer : la demande était déjà ainsi."
     ]
