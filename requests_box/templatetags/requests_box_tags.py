@@ -1,12 +1,11 @@
 """Template filters of the mailbox: durations and the reasons intake gives, in words."""
 
 import datetime as dt
-import re
 
 from django import template
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from requests_box import labels
 
 register = template.Library()
 
@@ -25,35 +24,9 @@ def duration(value: dt.timedelta | None) -> str:
     return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
 
 
-_TOO_LARGE = re.compile(r"^too large: (\d+) bytes > (\d+)$")
-
-
 @register.filter
 def intake_reason(reason: str) -> str:
-    """Why intake set a mail aside (quarantine) or ignored it, in the reader's language. Intake stores
-    short English codes; a reason it does not know is shown as it is."""
-    known = {
-        "empty message": _("empty message (no subject, no text, no attachment)"),
-        "no sender address": _("no sender address"),
-        "auto_reply": _("automatic reply"),
-        "auto-reply": _("automatic reply"),
-        "bounce": _("delivery failure notice"),
-        "mailing-list": _("mailing list traffic"),
-        "loop": _("mail loop (sent by the mailbox itself)"),
-        "rate-limit": _("too many mails from this sender within an hour"),
-    }
-    if reason in known:
-        return known[reason]
-    if match := _TOO_LARGE.match(reason):
-        return _("too large: %(size)s, more than %(limit)s") % {
-            "size": filesizeformat(int(match.group(1))),
-            "limit": filesizeformat(int(match.group(2))),
-        }
-    if reason.startswith("unparseable: "):
-        return _("unreadable mail (%(error)s)") % {"error": reason.removeprefix("unparseable: ")}
-    if reason.startswith("intake error: "):
-        return _("error while taking it in (%(error)s)") % {"error": reason.removeprefix("intake error: ")}
-    return reason
+    return labels.intake_reason(reason)
 
 
 @register.filter
