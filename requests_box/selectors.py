@@ -79,8 +79,7 @@ def requests_visible_to(user) -> QuerySet[Request]:
         return base
     teams = _my_teams(user)
     rule = (
-        Q(submitted_by=user)
-        | Q(contact__user=user)
+        _client_rule(user)
         | Q(assignee=user)
         | Q(team__in=teams)
         | Q(forwarded_user=user)
@@ -88,12 +87,28 @@ def requests_visible_to(user) -> QuerySet[Request]:
     )
     if has_role(user, PRODUCT_MANAGERS):
         rule |= Q(service__product_manager=user)
+    return base.filter(rule)
+
+
+def _client_rule(user) -> Q:
+    """The requests a user reads as a client: their own, and their directorate's for a correspondent."""
+    rule = Q(submitted_by=user) | Q(contact__user=user)
     contact = contact_for_user(user)
     if contact is not None:
         rule |= Q(contact=contact)
         if contact.is_correspondent:
             rule |= Q(entity__directorate_id=contact.entity.directorate_id)
-    return base.filter(rule)
+    return rule
+
+
+def requests_of_client(user) -> QuerySet[Request]:
+    """ "My requests": what the user asked as a client (or their directorate's, for a correspondent);
+    relationship managers and the CIO list every request there. Work given to them is elsewhere."""
+    if reads_every_request(user) or not getattr(user, "is_authenticated", False):
+        return requests_visible_to(user)
+    return Request.objects.select_related("service", "entity__directorate", "contact").filter(
+        _client_rule(user)
+    )
 
 
 def can_work(user, request: Request) -> bool:

@@ -20,7 +20,7 @@ from requests_box.views.workspace import TEMPLATE, workspace_context
 
 
 def my_requests(request):
-    filterset = RequestFilter(request.GET or None, queryset=selectors.requests_visible_to(request.user))
+    filterset = RequestFilter(request.GET or None, queryset=selectors.requests_of_client(request.user))
     page = Paginator(filterset.qs.order_by("-received_at", "-pk"), 25).get_page(request.GET.get("page"))
     now = timezone.now()
     for row in page.object_list:

@@ -143,3 +143,21 @@ def test_whoever_a_complaint_was_copied_to_reads_it(requests, relationship_manag
     complaints.answer_with_copy(requests["a"], actor=relationship_manager, text="Désolés", team=desk)
     assert "Messagerie coupée" in visible(colleague)
     assert not selectors.can_work(colleague, Request.objects.get(pk=requests["a"].pk))
+
+
+def test_my_requests_lists_what_one_asked_not_what_one_works(
+    client_for, requests, team_member, product_manager
+):
+    asked = services.create_request(
+        channel="web",
+        subject="Mon propre écran",
+        text="Pour moi",
+        submitted_by=team_member,
+        acknowledge=False,
+    )
+    for user, expected in ((team_member, {asked.reference}), (product_manager, set())):
+        page = client_for(user).get(reverse("requests_box:my_requests"))
+        assert {r.reference for r in page.context["page"].object_list} == expected
+    # The work is in "Requests to handle".
+    queue = client_for(team_member).get(reverse("requests_box:work_queue"), {"queue": "teams"})
+    assert {r.reference for r in queue.context["page"].object_list} == {requests["a"].reference}
