@@ -366,12 +366,14 @@ def seed_year(w: Writer, teams, causes) -> None:
         request = workflow.change_status(
             request, Status.RESOLVED, actor=manager, response_type=answer, now=resolved_at
         )
-        if resolved_at < now - dt.timedelta(days=7) and rolls[3] < 0.85:
-            if kind == Kind.RECLAMATION:
-                checked = resolved_at + dt.timedelta(days=15 if request.serious else 3)
-                request = complaints.record_satisfaction(
-                    request, actor=manager, note=feedback, now=min(checked, now)
-                )
+        closing = resolved_at < now - dt.timedelta(days=7) and rolls[3] < 0.85
+        # Clients are called back on time: only the last weeks' complaints are still to call back.
+        if kind == Kind.RECLAMATION and (closing or resolved_at < now - dt.timedelta(days=16)):
+            checked = resolved_at + dt.timedelta(days=15 if request.serious else 3)
+            request = complaints.record_satisfaction(
+                request, actor=manager, note=feedback, now=min(checked, now)
+            )
+        if closing:
             workflow.change_status(
                 request, Status.CLOSED, actor=manager, now=resolved_at + dt.timedelta(days=7)
             )
