@@ -204,14 +204,31 @@ def messages_of(request: Request, *, include_notes: bool = False) -> QuerySet[Me
 CLIENT_EVENTS = ("created", "reply", "acknowledged", "answered", "status")
 
 
-def thread_of(request: Request, *, dsi: bool) -> list[tuple[str, object]]:
-    """The conversation: messages (and, for the DSI, internal notes) and history events, in time order,
-    as ("message", Message) and ("event", RequestEvent) pairs. Three queries whatever its length."""
-    items = [("message", m) for m in messages_of(request, include_notes=dsi)]
-    items += [("event", e) for e in events_of(request, include_internal=dsi)]
+THREAD_LATEST = 150
+
+
+@dataclass(frozen=True)
+class Thread:
+    items: list[tuple[str, object]]  # ("message", Message) or ("event", RequestEvent), oldest first
+    earlier: int  # how many older items are not shown
+
+
+def thread_of(request: Request, *, dsi: bool, latest: int | None = THREAD_LATEST) -> Thread:
+    """The conversation: messages (and, for the DSI, internal notes) and history events, in time order.
+    The latest `latest` items only (None: all), so that a very long thread still opens at once; five
+    queries whatever its length."""
+    messages = messages_of(request, include_notes=dsi)
+    events = events_of(request, include_internal=dsi)
+    if latest is not None:
+        total = messages.count() + events.count()
+        messages = reversed(list(messages.order_by("-sent_at", "-pk")[:latest]))
+        events = reversed(list(events.order_by("-at", "-pk")[:latest]))
+    items = [("message", m) for m in messages] + [("event", e) for e in events]
     # Messages before events at the same instant: the creation event follows its first message.
     items.sort(key=lambda item: (item[1].sent_at if item[0] == "message" else item[1].at, item[0] == "event"))
-    return items
+    if latest is None:
+        return Thread(items, 0)
+    return Thread(items[-latest:], total - len(items[-latest:]))
 
 
 def events_of(request: Request, *, include_internal: bool = True):

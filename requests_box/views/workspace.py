@@ -75,7 +75,11 @@ def workspace_context(request, access: selectors.RequestAccess, bound: dict | No
         "client_request": client_request,
         "access": access,
         "is_manager": access.manager,
-        "thread": selectors.thread_of(client_request, dsi=access.dsi),
+        "thread": selectors.thread_of(
+            client_request,
+            dsi=access.dsi,
+            latest=None if request.GET.get("fil") == "tout" else selectors.THREAD_LATEST,
+        ),
         "deadline_state": client_request.deadline_state(now),
         "late_by": _late_by(client_request, now),
         "complaint": complaint,
@@ -248,7 +252,8 @@ def _apply(action: str, form, access: selectors.RequestAccess, user) -> str:
         workflow.add_note(client_request, actor=user, text=data["text"], files=files_of(form))
         return _("Internal note added.")
     if action == "forward":
-        recipient = data["team"].name if data["team"] else data["user"].get_full_name()
+        person = data["user"]
+        recipient = data["team"].name if data["team"] else (person.get_full_name() or person.username)
         if data["mode"] == "copy":
             complaints.answer_with_copy(
                 client_request,

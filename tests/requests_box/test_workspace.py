@@ -245,4 +245,24 @@ def test_the_workspace_renders_in_a_constant_number_of_queries(
         assert client.get(short.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client.get(long.get_absolute_url())
-    assert page.content.decode().count('class="msg ') in (300 + 1, 200 + 1)  # notes only for the DSI
+    # The latest 150 items of the thread, and a link to the earlier ones.
+    html = page.content.decode()
+    assert html.count('class="msg ') + html.count('class="event ') - 1 == 150
+    assert "Message 298" in html and "Message 0<" not in html and "?fil=tout#thread" in html
+
+
+def test_the_whole_thread_on_demand(client_for, relationship_manager, user_a):
+    request = services.create_request(
+        channel="web",
+        subject="Long",
+        text="Bonjour",
+        contact=user_a.contact,
+        submitted_by=user_a,
+        acknowledge=False,
+    )
+    _thread(request, 200, relationship_manager)
+    client = client_for(relationship_manager)
+    latest = client.get(request.get_absolute_url()).content.decode()
+    assert "Afficher les 52 éléments précédents" in latest  # 201 messages and 1 event, 150 shown
+    everything = client.get(request.get_absolute_url(), {"fil": "tout"}).content.decode()
+    assert "Message 0<" in everything and "éléments précédents" not in everything
