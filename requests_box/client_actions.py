@@ -63,12 +63,9 @@ def cancel_request(request: Request, *, user, reason: str, version: int | None) 
         raise ValidationError(_("Only an open request can be cancelled."))
     if not reason.strip():
         raise ValidationError(_("Say why you cancel the request."))
-    return workflow.change_status(
-        current,
-        Status.CANCELLED,
-        actor=user,
-        detail=_("Reason given by the client: %(reason)s") % {"reason": reason.strip()},
-    )
+    with workflow.portal_language():
+        detail = _("Reason given by the client: %(reason)s") % {"reason": reason.strip()}
+    return workflow.change_status(current, Status.CANCELLED, actor=user, detail=detail)
 
 
 @transaction.atomic

@@ -375,24 +375,13 @@ def assignable_users() -> QuerySet:
 
 
 def has_work_queue(user) -> bool:
-    """Shows "Requests to handle": whoever can be given requests, or holds some (one query at most)."""
+    """Shows "Requests to handle" to whoever requests can be given to: relationship and product managers,
+    and the members of the DSI's teams (one small query for the last, remembered for the request)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if has_role(user, RELATIONSHIP_MANAGERS, PRODUCT_MANAGERS):
         return True
-    cached = getattr(user, "_has_work_queue", None)
-    if cached is None:
-        cached = (
-            get_user_model()
-            .objects.filter(pk=user.pk)
-            .filter(
-                Q(Exists(Team.objects.filter(members=OuterRef("pk"))))
-                | Q(Exists(Request.objects.filter(assignee=OuterRef("pk"))))
-            )
-            .exists()
-        )
-        user._has_work_queue = cached
-    return cached
+    return bool(team_ids_of(user))
 
 
 def work_queryset(user, queue: str) -> QuerySet[Request]:

@@ -538,7 +538,9 @@ def add_note(request: Request, *, actor, text: str, files=()) -> Message:
 def client_replied(request: Request) -> None:
     """A message from the client restarts the clock of a request waiting for them."""
     if request.status == Status.WAITING_CLIENT:
-        change_status(request, Status.IN_PROGRESS, actor=None, detail=_("the client answered"))
+        with portal_language():
+            detail = _("the client answered")
+        change_status(request, Status.IN_PROGRESS, actor=None, detail=detail)
 
 
 # -- deadline warnings and breaches, notified once

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from requests_box import services, workflow
 from requests_box.models import Direction, Message, Request
-from tests.e2e.conftest import ARTIFACTS, browser, login  # noqa: F401 - fixtures
+from tests.e2e.conftest import ARTIFACTS, axe_source, axe_violations, browser, login  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SHOTS = ARTIFACTS / "workspace"
@@ -160,3 +160,59 @@ def test_a_client_follows_and_completes_a_request_on_a_phone(tab, user_a, relati
     current.refresh_from_db()
     assert current.status == "cancelled"
     page.screenshot(path=str(SHOTS / "cancelled-390.png"), full_page=True)
+
+
+def test_the_new_pages_have_no_serious_accessibility_violation_and_keep_the_csp(
+    browser,  # noqa: F811
+    live_server,
+    axe_source,  # noqa: F811
+    relationship_manager,
+    team_member,
+    support_team,
+    cio,
+    user_a,
+):
+    request = long_request(user_a, 9)
+    workflow.assign(request, actor=relationship_manager, team=support_team, notify=False)
+    complaint = services.create_request(
+        channel="web", subject="Réclamation : écran", text="Encore", contact=user_a.contact,
+        kind="reclamation", acknowledge=False,
+    )  # fmt: skip
+    plan = {
+        "sophie": [f"/demandes/{request.reference}/", f"/demandes/{complaint.reference}/", "/boite/rappels/"],
+        "karim": ["/demandes/a-traiter/", f"/demandes/{request.reference}/"],
+        "isabelle": [
+            "/boite/reclamations/",
+            "/boite/actions-preventives/",
+            f"/demandes/{complaint.reference}/",
+        ],
+        "alice": [f"/demandes/{request.reference}/", "/demandes/"],
+    }
+    found, refused = {}, []
+    for who, urls in plan.items():
+        # The real Content-Security-Policy first (no bypass): nothing of the portal is refused.
+        context = browser.new_context(
+            base_url=live_server.url, locale="fr-FR", viewport={"width": 1366, "height": 768}
+        )
+        page = context.new_page()
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+        login(page, who)
+        for url in urls:
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            if who == "karim" and "/demandes/REQ" in url:
+                page.locator("#id_panel-urgent").check()  # the live preview's fetch runs under the policy
+                expect(page.locator("[data-preview-changes]")).to_be_visible()
+        context.close()
+        # Then axe-core, injected (which the policy rightly refuses, hence bypass_csp for it only).
+        context = browser.new_context(base_url=live_server.url, locale="fr-FR", bypass_csp=True)
+        page = context.new_page()
+        login(page, who)
+        for url in urls:
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            if serious := axe_violations(page, axe_source):
+                found[f"{who} {url}"] = serious
+        context.close()
+    assert not refused, refused
+    assert not found, found
