@@ -85,6 +85,7 @@ def test_the_workspace_fits_a_laptop_screen_and_previews_the_deadline(
     page.goto(f"/demandes/{request.reference}/")
     # The live preview: urgent and important gives 24 hours from receipt, as the server computes it.
     expected = workflow.preview_deadline(request, urgent=True, important=True, requested=None)
+    expect(page.locator("[data-preview-changes]")).to_be_hidden()  # nothing changed yet
     page.locator("#id_panel-urgent").check()
     page.locator("#id_panel-important").check()
     from django.utils.formats import date_format
@@ -98,6 +99,7 @@ def test_the_workspace_fits_a_laptop_screen_and_previews_the_deadline(
     expect(page.locator(".messages")).to_contain_text("Enregistré à")
     request.refresh_from_db()
     assert request.deadline == expected and request.urgent and request.important
+    expect(page.locator("[data-preview-changes]")).to_be_hidden()  # the deadline is now the previewed one
     page.screenshot(path=str(SHOTS / "workspace-saved.png"))
 
     # Keyboard: n for an internal note (the composer turns to a note), Ctrl+Enter sends it.
@@ -201,7 +203,9 @@ def test_the_new_pages_have_no_serious_accessibility_violation_and_keep_the_csp(
             page.goto(url)
             page.wait_for_load_state("networkidle")
             if who == "karim" and "/demandes/REQ" in url:
-                page.locator("#id_panel-urgent").check()  # the live preview's fetch runs under the policy
+                # The live preview's fetch runs under the policy: urgent and important, 24 hours.
+                page.locator("#id_panel-urgent").check()
+                page.locator("#id_panel-important").check()
                 expect(page.locator("[data-preview-changes]")).to_be_visible()
         context.close()
         # Then axe-core, injected (which the policy rightly refuses, hence bypass_csp for it only).
