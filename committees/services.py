@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from committees.cadence import cadence_dates
@@ -67,7 +67,7 @@ def plan_meetings(committee: Committee, *, until: date) -> list[Meeting]:
             scheduled_at=meeting_datetime(committee, day),
             duration_minutes=committee.duration_minutes,
             location=committee.location,
-            agenda=_("Follow-up of the action plan\nRequests and projects in progress\nAny other business"),
+            agenda=_default_agenda(),
         )
         invite_members(meeting)
         created.append(meeting)
@@ -75,6 +75,12 @@ def plan_meetings(committee: Committee, *, until: date) -> list[Meeting]:
     if upcoming is not None:
         carry_over_open_actions(upcoming)
     return created
+
+
+def _default_agenda() -> str:
+    # Stored: written in the portal's language, whatever the language of the screen that planned it.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Follow-up of the action plan\nRequests and projects in progress\nAny other business")
 
 
 def next_planned_meeting(committee: Committee, *, after: datetime) -> Meeting | None:
@@ -259,16 +265,17 @@ def send_invitations(meeting: Meeting, *, organizer=None) -> int:
     organizer_name = (organizer.get_full_name() if organizer else "") or "Relais DSI"
     ics = build_invitation(meeting, organizer_name=organizer_name, organizer_email=organizer_email)
     local = timezone.localtime(meeting.scheduled_at)
-    subject = _("Invitation: %(committee)s on %(date)s") % {
-        "committee": meeting.committee,
-        "date": local.strftime("%d/%m/%Y %H:%M"),
-    }
-    body = _("You are invited to %(committee)s on %(date)s (%(location)s).\n\nAgenda:\n%(agenda)s\n") % {
-        "committee": meeting.committee,
-        "date": local.strftime("%d/%m/%Y %H:%M"),
-        "location": meeting.location or "-",
-        "agenda": meeting.agenda,
-    }
+    with translation.override(settings.LANGUAGE_CODE):  # the attendees read the portal's language
+        subject = _("Invitation: %(committee)s on %(date)s") % {
+            "committee": meeting.committee,
+            "date": local.strftime("%d/%m/%Y %H:%M"),
+        }
+        body = _("You are invited to %(committee)s on %(date)s (%(location)s).\n\nAgenda:\n%(agenda)s\n") % {
+            "committee": meeting.committee,
+            "date": local.strftime("%d/%m/%Y %H:%M"),
+            "location": meeting.location or "-",
+            "agenda": meeting.agenda,
+        }
     message = EmailMessage(subject=subject, body=body, to=recipients, reply_to=[organizer_email])
     part = MIMEText(ics, "calendar", "utf-8")
     part.set_param("method", "REQUEST")

@@ -36,6 +36,25 @@ class Directorate(models.Model):
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # The DSI's relationship manager in charge of this directorate, and who stands in for them.
+    relationship_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_directorates",
+        limit_choices_to={"groups__name": "relationship_managers"},
+        verbose_name=_("relationship manager"),
+    )
+    backup_relationship_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="backup_directorates",
+        limit_choices_to={"groups__name": "relationship_managers"},
+        verbose_name=_("backup relationship manager"),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -19,6 +19,22 @@ def contact_for_user(user) -> Contact | None:
     return user._portal_contact
 
 
+def relationship_manager_for(entity_or_directorate: Entity | Directorate | None):
+    """The DSI relationship manager of an entity's (or a directorate's) directorate: the one in charge,
+    or their backup when the first is missing or inactive; None when neither is set."""
+    if entity_or_directorate is None:
+        return None
+    directorate = (
+        entity_or_directorate.directorate
+        if isinstance(entity_or_directorate, Entity)
+        else entity_or_directorate
+    )
+    for user in (directorate.relationship_manager, directorate.backup_relationship_manager):
+        if user is not None and user.is_active:
+            return user
+    return None
+
+
 def entities_for_listing() -> QuerySet[Entity]:
     return Entity.objects.select_related("directorate").annotate(contact_count=Count("contacts"))
 

@@ -12,11 +12,18 @@ class DirectorateViewSet(GuardedSnippetViewSet):
     model = Directorate
     icon = "group"
     menu_label = _("Directorates")
-    list_display = ["name", "code"]
+    list_display = ["name", "code", "relationship_manager"]
     search_fields = ["name", "code"]
     search_backend_name = None
     ordering = ["name"]
-    panels = [FieldPanel("code"), FieldPanel("name")]
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("relationship_manager"), FieldPanel("backup_relationship_manager")]),
+    ]
+
+    def get_queryset(self, request):
+        return Directorate.objects.select_related("relationship_manager")
 
 
 class EntityViewSet(GuardedSnippetViewSet):

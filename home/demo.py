@@ -55,6 +55,22 @@ DEMO_LOGINS = (
         "Responsable Relations Clients de la DSI",
     ),
     DemoLogin(
+        "marc.girard",
+        "Marc",
+        "Girard",
+        "marc.girard@groupe-aurelia.fr",
+        (roles.RELATIONSHIP_MANAGERS,),
+        "second Responsable Relations Clients (directions opérationnelles)",
+    ),
+    DemoLogin(
+        "karim.benali",
+        "Karim",
+        "Benali",
+        "karim.benali@groupe-aurelia.fr",
+        (),
+        "technicien du support poste de travail (membre d'une équipe de la DSI)",
+    ),
+    DemoLogin(
         "thomas.moreau",
         "Thomas",
         "Moreau",

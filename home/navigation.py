@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from directory.roles import (
@@ -23,6 +24,8 @@ class NavItem:
     description: str = ""
     # Views that live under the item's URL keep it highlighted.
     exact: bool = False
+    # Dotted path of a `user -> bool` check, for destinations that depend on more than the role.
+    when: str = ""
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
@@ -57,6 +60,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         exact=True,
     ),
     NavItem(
+        _("Requests to handle"),
+        "requests_box:work_queue",
+        description=_("The requests given to you or to your teams, their deadlines, your services'."),
+        when="requests_box.selectors.has_work_queue",
+    ),
+    NavItem(
         _("Functional mailbox"),
         "requests_box:mailbox_home",
         frozenset({RELATIONSHIP_MANAGERS}),
@@ -75,6 +84,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "kpis:dashboard",
         frozenset({CIO, RELATIONSHIP_MANAGERS}),
         _("Relations-Clients indicators, trends and targets, by directorate."),
+    ),
+    NavItem(
+        _("Complaints"),
+        "requests_box:complaint_tables",
+        frozenset({CIO}),
+        _("Complaint tables, complaint rate by directorate and the preventive actions decided."),
     ),
     NavItem(
         _("Surveys"),
@@ -123,6 +138,8 @@ def navigation_for(request) -> list[dict]:
     items = []
     for item in NAV_ITEMS:
         if item.roles is not None and not (roles & item.roles):
+            continue
+        if item.when and not import_string(item.when)(request.user):
             continue
         try:
             url = reverse(item.url_name)

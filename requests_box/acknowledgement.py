@@ -24,6 +24,7 @@ def build_acknowledgement(request: Request) -> EmailMessage:
             "deadline": timezone.localtime(request.deadline),
             "url": settings.PORTAL_BASE_URL + request.get_absolute_url(),
             "mailbox_address": settings.MAILBOX_ADDRESS,
+            "relationship_manager": _relationship_manager(request),
         }
         body = render_to_string("requests_box/email/acknowledgement.txt", context)
         subject = _("[{reference}] We have received your request: {subject}").format(
@@ -46,6 +47,13 @@ def build_acknowledgement(request: Request) -> EmailMessage:
         reply_to=[settings.MAILBOX_ADDRESS],
         headers=headers,
     )
+
+
+def _relationship_manager(request: Request):
+    """The relationship manager of the client's directorate (or their backup), named in the mail."""
+    from directory.selectors import relationship_manager_for
+
+    return relationship_manager_for(request.entity) if request.entity_id else None
 
 
 def send_acknowledgement(request: Request) -> Message | None:

@@ -1,7 +1,11 @@
-"""Demo requests, taken in through the same intake code as real ones: mail bytes, web form, manual entry.
+"""Demo requests, taken in through the same intake code as real ones: mail bytes, web form, manual entry,
+then a year of handled requests and the requests being worked on today, through the same workflow.
 
+It reads like a real mailbox: requests arrive in working hours (a few in the evening or at the
+weekend), their subjects match their service and type, and the open ones are a realistic mix (most
+within their deadline, some past 75 % of it, a few late), so that the queues mean something at once.
 Deterministic (fixed seed, fixed Message-IDs) and idempotent: a second run finds every Message-ID
-already taken in (duplicates are skipped) and leaves the same counts.
+already taken in and leaves the same counts.
 """
 
 import datetime as dt
@@ -14,11 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalogue.models import ServicePage
-from directory.models import Contact
-from requests_box import services, workflow
+from directory.models import Contact, Directorate
+from requests_box import complaints, services, workflow
+from requests_box.deadlines import compute_deadline
+from requests_box.demo_texts import arrival, text_for
 from requests_box.intake.intake import Intake
 from requests_box.models import (
     ComplaintCause,
+    Grievance,
     IgnoredMessage,
     Kind,
     Message,
@@ -31,49 +38,15 @@ from requests_box.models import (
 )
 
 DEMO_DOMAIN = "relais-dsi.demo"
-MAIL_COUNT, WEB_COUNT, MANUAL_COUNT = 50, 20, 10
-
-NEEDS = [
-    (
-        "Accès à l'application de paie impossible",
-        "Depuis ce matin, l'écran de connexion refuse mon mot de passe.",
-    ),
-    (
-        "Demande de création d'une boîte partagée",
-        "Pour l'équipe, une boîte commune « contrats » serait utile.",
-    ),
-    ("Imprimante du 3e étage en panne", "Bourrage permanent, l'équipe imprime au 2e depuis lundi."),
-    (
-        "Nouvel arrivant le 2 du mois prochain",
-        "Merci de préparer poste, badge et accès pour notre stagiaire.",
-    ),
-    ("Lenteurs sur l'ERP en fin de mois", "Les clôtures prennent le double du temps habituel."),
-    (
-        "Réclamation : incident non résolu",
-        "Troisième relance pour le même incident de messagerie, c'est pénalisant.",
-    ),
-    ("Projet : dématérialisation des notes de frais", "Nous souhaitons étudier un outil pour la rentrée."),
-    ("Question sur le télétravail et le VPN", "Le VPN coupe toutes les 30 minutes depuis la mise à jour."),
-    (
-        "Besoin d'un tableau de bord commercial",
-        "Un suivi hebdomadaire des commandes par région serait précieux.",
-    ),
-    ("Licence logiciel de dessin à renouveler", "La licence expire à la fin du mois, comment procéder ?"),
-    (
-        "Réunion : préparer la visio du comité",
-        "Salle du 5e : l'écran ne détecte plus les ordinateurs portables.",
-    ),
-    (
-        "Export des données clients pour l'audit",
-        "L'audit interne demande un extrait anonymisé avant vendredi.",
-    ),
-]
+# New mail, web and manual requests of the last days, waiting for triage.
+MAIL_COUNT, WEB_COUNT, MANUAL_COUNT = 24, 12, 6
 UNKNOWN_SENDERS = [
     "m.dupuis@prestataire-conseil.example",
     "contact@cabinet-audit.example",
     "j.roy@gmail.example",
 ]
 MANUAL_CHANNELS = ["telephone", "rendez_vous", "courrier", "intranet"]
+KIND_WEIGHTS = {Kind.SIMPLE: 56, Kind.COMPLEXE: 24, Kind.PROJET: 8, Kind.RECLAMATION: 12}
 
 
 def _mail(*, message_id, sender, name, subject, body, date, charset, html=False, headers=None) -> bytes:
@@ -95,27 +68,80 @@ def _mail(*, message_id, sender, name, subject, body, date, charset, html=False,
     return msg.as_bytes()
 
 
+class Writer:
+    """What every part of the demo needs: the random source, now, the people and the services."""
+
+    def __init__(self):
+        self.rng = random.Random(20260501)  # noqa: S311 - demo data
+        self.now = timezone.now().replace(second=0, microsecond=0)
+        self.contacts = list(Contact.objects.select_related("entity", "user").order_by("email"))
+        # The demo logins get requests of their own.
+        self.favourites = [c for c in self.contacts if c.user_id] or self.contacts
+        self.services = {s.code: s for s in ServicePage.objects.live().order_by("code")}
+        self.taken = set(
+            Message.objects.filter(message_id__endswith=f"@{DEMO_DOMAIN}>").values_list(
+                "message_id", flat=True
+            )
+        )
+        users = get_user_model().objects
+        self.manager = users.filter(username="sophie.durand").first()
+        self.second_manager = users.filter(username="marc.girard").first() or self.manager
+        self.product_managers = list(users.filter(groups__name="product_managers").order_by("pk"))
+        self.technicians = list(users.filter(username="karim.benali"))
+
+    def kind(self) -> str:
+        return self.rng.choices(list(KIND_WEIGHTS), list(KIND_WEIGHTS.values()))[0]
+
+    def text(self, kind: str) -> tuple[object, str, str]:
+        """A service and a subject and body that match it and the type of request."""
+        return text_for(self.rng, kind, self.services)
+
+
 def seed() -> dict[str, int]:
-    rng = random.Random(20260501)  # noqa: S311 - demo data
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
-    contacts = list(Contact.objects.select_related("entity", "user").order_by("email"))
-    favourites = [c for c in contacts if c.user_id] or contacts  # demo logins get requests of their own
-    services_list = list(ServicePage.objects.live().order_by("code"))
+    w = Writer()
+    _relationship_managers(w)
+    _new_arrivals(w)
+    if w.manager is not None and w.contacts:
+        teams = _teams(w)
+        causes = _settings_rows(w.manager, teams)
+        # The history rows are written in bulk at the end (the state changes themselves go through the
+        # workflow one by one, as on the screens).
+        with transaction.atomic(), services.deferred_events():
+            seed_year(w, teams, causes)
+            seed_open(w, teams, causes)
+        _preventive_actions(w.manager)
+    return {
+        "requests": Request.objects.count(),
+        "requests from unknown senders": Request.objects.filter(entity__isnull=True).count(),
+        "quarantined messages": QuarantinedMessage.objects.count(),
+        "ignored messages": IgnoredMessage.objects.count(),
+    }
+
+
+def _relationship_managers(w: Writer) -> None:
+    """The two relationship managers share the directorates and stand in for each other."""
+    if w.manager is None:
+        return
+    for n, directorate in enumerate(Directorate.objects.order_by("code")):
+        first, second = (w.manager, w.second_manager) if n % 2 == 0 else (w.second_manager, w.manager)
+        if directorate.relationship_manager_id is None:
+            directorate.relationship_manager = first
+            directorate.backup_relationship_manager = second if second != first else None
+            directorate.save(update_fields=["relationship_manager", "backup_relationship_manager"])
+
+
+def _new_arrivals(w: Writer) -> None:
+    """The last days' mail, web and manual requests, not triaged yet; one auto-reply, one empty mail."""
+    rng, now = w.rng, w.now
     intake = Intake(acknowledge=False)
-    taken = set(
-        Message.objects.filter(message_id__endswith=f"@{DEMO_DOMAIN}>").values_list("message_id", flat=True)
-    )
-
-    def when() -> dt.datetime:
-        return now - dt.timedelta(days=rng.randint(0, 170), hours=rng.randint(0, 9))
-
     for n in range(MAIL_COUNT):
-        subject, body = NEEDS[n % len(NEEDS)]
-        date = when()
-        if n % 12 == 5:
+        date = arrival(rng, now, min_days=0, max_days=4)
+        kind = w.kind()
+        _service, subject, body = w.text(kind)  # a mail names no service: triage qualifies it
+        if n % 8 == 5:
             sender, name = UNKNOWN_SENDERS[n % len(UNKNOWN_SENDERS)], ""
         else:
-            contact = rng.choice(favourites if n % 3 == 0 else contacts) if contacts else None
+            contact = rng.choice(w.favourites if n % 3 == 0 else w.contacts) if w.contacts else None
             sender, name = (contact.email, contact.full_name) if contact else (UNKNOWN_SENDERS[0], "")
         raw = _mail(
             message_id=f"<demo-mail-{n}@{DEMO_DOMAIN}>",
@@ -128,29 +154,29 @@ def seed() -> dict[str, int]:
             html=n % 7 == 3,
         )
         intake.ingest(raw, source=f"demo:mail/{n}")
-        if n % 10 == 0:  # the client follows up on their own request
+        if n % 6 == 0:  # the client follows up on their own request
             reply = _mail(
                 message_id=f"<demo-reply-{n}@{DEMO_DOMAIN}>",
                 sender=sender,
                 name=name,
                 subject=f"RE: {subject}",
                 body="Je me permets de relancer : avez-vous du nouveau ?",
-                date=min(date + dt.timedelta(days=2), now),
+                date=min(date + dt.timedelta(hours=20), now),
                 charset="utf-8",
                 headers={"In-Reply-To": f"<demo-mail-{n}@{DEMO_DOMAIN}>"},
             )
             intake.ingest(reply, source=f"demo:reply/{n}")
 
-    users = {
-        u.pk: u for u in get_user_model().objects.filter(pk__in=[c.user_id for c in favourites if c.user_id])
-    }
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=[c.user_id for c in w.favourites])}
     for n in range(WEB_COUNT):
         message_id = f"<demo-web-{n}@{DEMO_DOMAIN}>"
-        subject, body = NEEDS[(n * 5) % len(NEEDS)]
-        contact = rng.choice(favourites) if favourites else None
-        received_at = when()
-        service = rng.choice(services_list) if services_list and n % 4 else None
-        if message_id in taken or contact is None:
+        contact = rng.choice(w.favourites) if w.favourites else None
+        received_at = arrival(rng, now, min_days=0, max_days=4)
+        complaint = n % 6 == 1  # "I want to make a complaint", ticked on the web form
+        service, subject, body = w.text(
+            Kind.RECLAMATION if complaint else rng.choice([Kind.SIMPLE, Kind.COMPLEXE])
+        )
+        if message_id in w.taken or contact is None:
             continue
         services.create_request(
             channel="web",
@@ -158,35 +184,33 @@ def seed() -> dict[str, int]:
             text=body,
             contact=contact,
             service=service,
+            kind=Kind.RECLAMATION if complaint else Kind.SIMPLE,
             submitted_by=users.get(contact.user_id),
             received_at=received_at,
             message_id=message_id,
             acknowledge=False,
         )
 
-    manager = get_user_model().objects.filter(username="sophie.durand").first()
     for n in range(MANUAL_COUNT):
         message_id = f"<demo-manual-{n}@{DEMO_DOMAIN}>"
-        subject, body = NEEDS[(n * 7 + 3) % len(NEEDS)]
-        contact = rng.choice(contacts) if contacts else None
-        received_at = when()
-        urgent, important = n % 4 == 0, n % 3 == 0
-        if message_id in taken or contact is None:
+        contact = rng.choice(w.contacts) if w.contacts else None
+        received_at = arrival(rng, now, min_days=0, max_days=3)
+        _service, subject, body = w.text(w.kind())
+        if message_id in w.taken or contact is None:
             continue
         services.create_request(
             channel=MANUAL_CHANNELS[n % len(MANUAL_CHANNELS)],
             subject=subject,
             text=body,
             contact=contact,
-            submitted_by=manager,
+            submitted_by=w.manager,
             received_at=received_at,
-            urgent=urgent,
-            important=important,
+            urgent=n % 4 == 0,
+            important=n % 3 == 0,
             message_id=message_id,
             acknowledge=False,
         )
 
-    # One automatic reply (kept, ignored) and one empty mail (quarantined).
     intake.ingest(
         _mail(
             message_id=f"<demo-auto-1@{DEMO_DOMAIN}>",
@@ -204,13 +228,6 @@ def seed() -> dict[str, int]:
         f"From: inconnu@{DEMO_DOMAIN}\r\nMessage-ID: <demo-empty-1@{DEMO_DOMAIN}>\r\n\r\n".encode(),
         source="demo:empty",
     )
-    seed_year(rng, now, contacts, services_list, manager, taken)
-    return {
-        "requests": Request.objects.count(),
-        "requests from unknown senders": Request.objects.filter(entity__isnull=True).count(),
-        "quarantined messages": QuarantinedMessage.objects.count(),
-        "ignored messages": IgnoredMessage.objects.count(),
-    }
 
 
 # -- a year of handled requests, through the same services as the screens
@@ -223,29 +240,31 @@ CAUSES = [
     "Accueil / communication",
     "Facturation",
 ]
-# kind: (weight, median hours to resolve, answer types)
+# kind: (median hours to resolve, answer types)
 KIND_PROFILE = {
-    Kind.SIMPLE: (56, 6, ["email", "email", "telephone"]),
-    Kind.COMPLEXE: (24, 40, ["email", "rendez_vous", "visite", "livraison"]),
-    Kind.PROJET: (8, 300, ["rendez_vous", "livraison"]),
-    Kind.RECLAMATION: (12, 60, ["telephone", "email", "rendez_vous"]),
+    Kind.SIMPLE: (6, ["email", "email", "telephone"]),
+    Kind.COMPLEXE: (40, ["email", "rendez_vous", "visite", "livraison"]),
+    Kind.PROJET: (300, ["rendez_vous", "livraison"]),
+    Kind.RECLAMATION: (60, ["telephone", "email", "rendez_vous"]),
 }
-
+GRIEVANCE_WEIGHTS = {Grievance.TECHNIQUE: 5, Grievance.RELATIONNELLE: 3, Grievance.TACTIQUE: 2}
 
 TEAMS = [
-    # name, e-mail, how many of the product managers are members
-    ("Support poste de travail", "support-poste@groupe-aurelia.fr", 2),
-    ("Applications métier", "", 3),
-    ("Réseau et téléphonie", "", 1),
+    # name, e-mail, how many of the product managers are members, and the technicians
+    ("Support poste de travail", "support-poste@groupe-aurelia.fr", 2, True),
+    ("Applications métier", "", 3, False),
+    ("Réseau et téléphonie", "", 1, False),
 ]
 
 
-def _teams(product_managers) -> list[Team]:
+def _teams(w: Writer) -> list[Team]:
     teams = []
-    for n, (name, email, size) in enumerate(TEAMS):
+    for n, (name, email, size, technicians) in enumerate(TEAMS):
         team, _created = Team.objects.get_or_create(name=name, defaults={"email": email})
         if not team.members.exists():
-            team.members.set(product_managers[n : n + size] or product_managers[:1])
+            team.members.set(w.product_managers[n : n + size] or w.product_managers[:1])
+        if technicians and w.technicians:
+            team.members.add(*w.technicians)
         teams.append(team)
     return teams
 
@@ -277,88 +296,206 @@ def _settings_rows(manager, teams):
     return causes
 
 
-def seed_year(rng, now, contacts, services_list, manager, taken) -> None:
-    if manager is None or not contacts:
-        return
-    product_managers = list(get_user_model().objects.filter(groups__name="product_managers").order_by("pk"))
-    teams = _teams(product_managers)
-    causes = _settings_rows(manager, teams)
-    staff = [manager, *product_managers[:4]]
-    kinds = list(KIND_PROFILE)
-    weights = [KIND_PROFILE[k][0] for k in kinds]
-    # The history rows of the year are written in bulk at the end (the state changes themselves go
-    # through the workflow one by one, as on the screens).
-    with transaction.atomic(), services.deferred_events():
-        for n in range(YEAR_COUNT):
-            message_id = f"<demo-year-{n}@{DEMO_DOMAIN}>"
-            kind = rng.choices(kinds, weights)[0]
-            subject, body = NEEDS[rng.randrange(len(NEEDS))]
-            contact = rng.choice(contacts)
-            age_days = rng.randint(1, 365)
-            received_at = now - dt.timedelta(days=age_days, hours=rng.randint(0, 9))
-            service = rng.choice(services_list) if services_list and rng.random() < 0.7 else None
-            hours = rng.lognormvariate(0, 0.8) * KIND_PROFILE[kind][1]
-            resolved_at = received_at + dt.timedelta(hours=hours)
-            serious = kind == Kind.RECLAMATION and rng.random() < 0.3
-            rolls = [rng.random() for _ in range(4)]
-            cause = rng.choice(causes) if kind == Kind.RECLAMATION else None
-            channel = rng.choice(["email", "email", "email", "web", "telephone", "rendez_vous"])
-            answer = rng.choice(KIND_PROFILE[kind][2])
-            feedback = rng.choice(["Satisfait", "Satisfait, à surveiller"])
-            if message_id in taken:
-                continue
-            request = services.create_request(
-                channel=channel,
-                subject=subject,
-                text=body,
-                contact=contact,
-                service=service,
-                received_at=received_at,
-                message_id=message_id,
-                urgent=rolls[0] < 0.15,
-                important=rolls[1] < 0.3,
-                acknowledge=False,
-                route=False,
+def _staff(w: Writer) -> list:
+    return [
+        p for p in [w.manager, w.second_manager, *w.product_managers[:4], *w.technicians] if p is not None
+    ]
+
+
+def _codify(w: Writer, request, causes, when):
+    """A complaint's codification (phase 2): cause, founded or not, nature of the grievance."""
+    rng = w.rng
+    return workflow.qualify(
+        request,
+        actor=w.manager,
+        kind=Kind.RECLAMATION,
+        cause=rng.choice(causes),
+        founded=rng.random() < 0.7,
+        grievance=rng.choices(list(GRIEVANCE_WEIGHTS), list(GRIEVANCE_WEIGHTS.values()))[0],
+        serious=rng.random() < 0.3,
+        now=when,
+    )
+
+
+def seed_year(w: Writer, teams, causes) -> None:
+    """A year of requests, received, qualified, assigned, answered and resolved (most of them closed)."""
+    rng, now, manager = w.rng, w.now, w.manager
+    staff = _staff(w)
+    for n in range(YEAR_COUNT):
+        message_id = f"<demo-year-{n}@{DEMO_DOMAIN}>"
+        kind = w.kind()
+        service, subject, body = w.text(kind)
+        contact = rng.choice(w.contacts)
+        received_at = arrival(rng, now, min_days=5, max_days=365)
+        hours = rng.lognormvariate(0, 0.8) * KIND_PROFILE[kind][0]
+        resolved_at = min(received_at + dt.timedelta(hours=hours), now - dt.timedelta(hours=2))
+        rolls = [rng.random() for _ in range(4)]
+        channel = rng.choice(["email", "email", "email", "web", "telephone", "rendez_vous"])
+        answer = rng.choice(KIND_PROFILE[kind][1])
+        feedback = rng.choice(["Satisfait", "Satisfait, à surveiller", "Rassuré par le suivi"])
+        if message_id in w.taken:
+            continue
+        request = services.create_request(
+            channel=channel,
+            subject=subject,
+            text=body,
+            contact=contact,
+            service=service,
+            received_at=received_at,
+            message_id=message_id,
+            urgent=rolls[0] < 0.15,
+            important=rolls[1] < 0.3,
+            acknowledge=False,
+            route=False,
+        )
+        qualified_at = min(received_at + dt.timedelta(minutes=20), resolved_at)
+        if kind == Kind.RECLAMATION:
+            request = _codify(w, request, causes, qualified_at)
+        elif kind != Kind.SIMPLE:  # a simple request is qualified by its assignment
+            request = workflow.qualify(request, actor=manager, kind=kind, now=qualified_at)
+        # Three requests in four also go to a team (the demo tells nobody by mail).
+        team = teams[n % 4] if n % 4 < len(teams) else ...
+        assigned_at = min(received_at + dt.timedelta(minutes=30), resolved_at)
+        if kind == Kind.RECLAMATION and rolls[2] < 0.3 and team is not ...:
+            request = complaints.forward_complaint(
+                request, actor=manager, team=team, note="Pour traitement", notify=False, now=assigned_at
             )
-            if kind != Kind.SIMPLE:  # a simple request is qualified by its assignment
-                request = workflow.qualify(
-                    request,
-                    actor=manager,
-                    kind=kind,
-                    cause=cause,
-                    serious=serious,
-                    now=min(received_at + dt.timedelta(minutes=20), resolved_at),
-                )
-            # Three requests in four also go to a team (the demo tells no team by mail).
-            team = teams[n % 4] if n % 4 < len(teams) else ...
-            request = workflow.assign(
+        request = workflow.assign(
+            request, assignee=staff[n % len(staff)], team=team, actor=manager, notify=False, now=assigned_at
+        )
+        request = workflow.change_status(
+            request, Status.RESOLVED, actor=manager, response_type=answer, now=resolved_at
+        )
+        closing = resolved_at < now - dt.timedelta(days=7) and rolls[3] < 0.85
+        # Clients are called back on time: only the last weeks' complaints are still to call back.
+        if kind == Kind.RECLAMATION and (closing or resolved_at < now - dt.timedelta(days=16)):
+            checked = resolved_at + dt.timedelta(days=15 if request.serious else 3)
+            request = complaints.record_satisfaction(
+                request, actor=manager, note=feedback, now=min(checked, now)
+            )
+        if closing:
+            workflow.change_status(
+                request, Status.CLOSED, actor=manager, now=resolved_at + dt.timedelta(days=7)
+            )
+
+
+# -- the requests being worked on today
+
+OPEN_COUNT = 150
+# Share of the open requests by how much of their allowed time is used: within it, past 75 %, late.
+OPEN_MIX = (("on_time", 0.72, (0.05, 0.6)), ("warning", 0.18, (0.77, 0.95)), ("late", 0.10, (1.05, 1.6)))
+
+
+def _received_for(rng, now, *, urgent: bool, important: bool, used: float) -> dt.datetime:
+    """A past working-hours arrival for which the matrix's deadline is `used` (a fraction) spent now."""
+    step = dt.timedelta(minutes=37)
+    candidate = now - dt.timedelta(minutes=rng.randrange(5, 40))
+    for _ in range(2000):
+        local = timezone.localtime(candidate)
+        working = local.weekday() < 5 and 8 <= local.hour < 19
+        if working:
+            deadline = compute_deadline(
+                urgent=urgent, important=important, requested=None, received_at=candidate
+            )
+            if (now - candidate) / (deadline - candidate) >= used:
+                return candidate
+        candidate -= step
+    return candidate
+
+
+def seed_open(w: Writer, teams, causes) -> None:
+    """Requests qualified and assigned, in progress or waiting for the client, at every stage of their
+    deadline; a few just resolved (a complaint's call-back to come)."""
+    rng, now, manager = w.rng, w.now, w.manager
+    staff = _staff(w)
+    states = [name for name, share, _r in OPEN_MIX for _ in range(round(share * OPEN_COUNT))]
+    ranges = {name: bounds for name, _share, bounds in OPEN_MIX}
+    for n, state in enumerate(states):
+        message_id = f"<demo-open-{n}@{DEMO_DOMAIN}>"
+        kind = w.kind()
+        service, subject, body = w.text(kind)
+        contact = rng.choice(w.favourites if n % 5 == 0 else w.contacts)
+        urgent, important = rng.random() < 0.15, rng.random() < 0.3
+        received_at = _received_for(
+            rng, now, urgent=urgent, important=important, used=rng.uniform(*ranges[state])
+        )
+        if message_id in w.taken:
+            continue
+        request = services.create_request(
+            channel=rng.choice(["email", "email", "web", "telephone"]),
+            subject=subject,
+            text=body,
+            contact=contact,
+            service=service,
+            received_at=received_at,
+            message_id=message_id,
+            urgent=urgent,
+            important=important,
+            acknowledge=False,
+            route=False,
+        )
+        step = min((now - received_at) / 10, dt.timedelta(hours=1))
+        if kind == Kind.RECLAMATION:
+            request = _codify(w, request, causes, received_at + step)
+        else:
+            request = workflow.qualify(request, actor=manager, kind=kind, now=received_at + step)
+        if n % 9 == 4:
+            continue  # qualified, not given to anyone yet
+        team = teams[n % len(teams)] if n % 3 else ...
+        request = workflow.assign(
+            request,
+            assignee=staff[n % len(staff)],
+            team=team,
+            actor=manager,
+            notify=False,
+            now=received_at + 2 * step,
+        )
+        if n % 10 == 7:
+            workflow.change_status(
                 request,
-                assignee=staff[n % len(staff)],
-                team=team,
+                Status.WAITING_CLIENT,
                 actor=manager,
-                notify=False,
-                now=min(received_at + dt.timedelta(minutes=30), resolved_at),
+                detail="Précisions demandées au client par téléphone",
+                now=received_at + 3 * step,
             )
-            if resolved_at >= now or rolls[2] < 0.04:
-                if rolls[3] < 0.3:
-                    workflow.change_status(request, Status.WAITING_CLIENT, actor=manager)
-                elif rolls[3] < 0.7:
-                    workflow.change_status(request, Status.IN_PROGRESS, actor=manager)
-                continue
-            request = workflow.change_status(
-                request,
-                Status.RESOLVED,
-                actor=manager,
-                response_type=answer,
-                now=resolved_at,
-            )
-            if resolved_at < now - dt.timedelta(days=7) and rolls[3] < 0.85:
-                if kind == Kind.RECLAMATION:
-                    request = workflow.record_satisfaction(request, actor=manager, note=feedback)
-                workflow.change_status(
-                    request, Status.CLOSED, actor=manager, now=resolved_at + dt.timedelta(days=7)
-                )
-    _preventive_actions(manager)
+        elif n % 3 == 1:
+            workflow.change_status(request, Status.IN_PROGRESS, actor=manager, now=received_at + 3 * step)
+    _callbacks_to_make(w, causes)
+
+
+def _callbacks_to_make(w: Writer, causes) -> None:
+    """Serious complaints resolved two to three weeks ago: their clients are to be called back about now."""
+    rng, now = w.rng, w.now
+    for n, days_ago in enumerate((20, 17, 15, 14, 12, 9)):
+        message_id = f"<demo-callback-{n}@{DEMO_DOMAIN}>"
+        if message_id in w.taken:
+            continue
+        service, subject, body = w.text(Kind.RECLAMATION)
+        received_at = arrival(rng, now, min_days=days_ago + 3, max_days=days_ago + 6)
+        request = services.create_request(
+            channel="email",
+            subject=subject,
+            text=body,
+            contact=rng.choice(w.contacts),
+            service=service,
+            received_at=received_at,
+            message_id=message_id,
+            important=True,
+            acknowledge=False,
+            route=False,
+        )
+        request = _codify(w, request, causes, received_at + dt.timedelta(hours=1))
+        request = workflow.qualify(
+            request, actor=w.manager, serious=True, now=received_at + dt.timedelta(hours=1)
+        )
+        request = workflow.assign(request, assignee=w.manager, actor=w.manager, notify=False, now=received_at)
+        workflow.change_status(
+            request,
+            Status.RESOLVED,
+            actor=w.manager,
+            response_type="telephone",
+            now=now - dt.timedelta(days=days_ago),
+        )
 
 
 PREVENTIVE_ACTIONS = [

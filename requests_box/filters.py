@@ -3,12 +3,14 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import ServicePage
 from directory.models import Directorate
 from requests_box.forms import staff_queryset, team_queryset
 from requests_box.models import (
+    FINISHED,
     ComplaintCause,
     IgnoredMessage,
     Kind,
@@ -25,10 +27,18 @@ class RequestFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Status.choices, empty_label=_("All statuses")
     )
+    late = django_filters.BooleanFilter(label=_("Late only"), method="only_late", widget=forms.CheckboxInput)
 
     class Meta:
         model = Request
-        fields = ["q", "status"]
+        fields = ["q", "status", "late"]
+
+    def only_late(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.exclude(status__in=[*FINISHED, Status.WAITING_CLIENT]).filter(
+            deadline__lte=timezone.now()
+        )
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -137,6 +147,26 @@ class TriageFilter(django_filters.FilterSet):
             | Q(sender_email__icontains=value)
             | Q(external_reference__icontains=value)
         )
+
+
+class WorkFilter(django_filters.FilterSet):
+    """The filters of an assignee's queue."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    kind = django_filters.MultipleChoiceFilter(label=_("Type"), choices=Kind.choices)
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("deadline", "deadline"), ("received_at", "received"), ("reference", "reference")),
+        field_labels={"deadline": _("Deadline"), "received_at": _("Received"), "reference": _("Reference")},
+    )
+
+    class Meta:
+        model = Request
+        fields = ["q", "status", "kind"]
+
+    def search(self, queryset, name, value):
+        return TriageFilter.search(self, queryset, name, value)
 
 
 class PreventiveActionFilter(django_filters.FilterSet):

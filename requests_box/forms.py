@@ -2,12 +2,21 @@
 
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import ServicePage
 from directory.models import Contact, Entity
-from requests_box.models import MANUAL_CHANNELS, Channel, ComplaintCause, Kind, ResponseType, Status
+from requests_box.models import (
+    MANUAL_CHANNELS,
+    Channel,
+    ComplaintCause,
+    Grievance,
+    Kind,
+    ResponseType,
+    Status,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -15,20 +24,57 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
+    """Files sent from the portal pass the checks of a mail taken in by the mailbox: no empty file, and
+    the whole message (text and files) within MAILBOX_MAX_MESSAGE_BYTES, the size above which a mail is
+    set aside in quarantine. Any type is accepted and, like a mail's attachment, only ever served back
+    as a download with a safe content type."""
+
     widget = MultipleFileInput
+    default_error_messages = {
+        "empty_file": _("“%(name)s” is empty: choose the file again."),
+        "too_large": _(
+            "The message and its attachments weigh %(size)s; at most %(limit)s are accepted, as for a mail "
+            "sent to the mailbox."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_empty_file", True)  # refused below, with the file's name
+        super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         cleaned = [super(MultipleFileField, self).clean(item, initial) for item in files]
-        total = sum(item.size for item in cleaned)
-        if total > settings.MAILBOX_MAX_MESSAGE_BYTES:
-            raise forms.ValidationError(
-                _("The attachments weigh %(size)s MB; at most %(limit)s MB are accepted."),
-                params={
-                    "size": round(total / 1024 / 1024, 1),
-                    "limit": settings.MAILBOX_MAX_MESSAGE_BYTES // 1024 // 1024,
-                },
-            )
+        for item in cleaned:
+            if not item.size:
+                raise forms.ValidationError(
+                    self.error_messages["empty_file"], code="empty_file", params={"name": item.name}
+                )
+        check_message_size(sum(item.size for item in cleaned), self.error_messages["too_large"])
+        return cleaned
+
+
+def check_message_size(size: int, message=None) -> None:
+    limit = settings.MAILBOX_MAX_MESSAGE_BYTES
+    if size > limit:
+        raise forms.ValidationError(
+            message or MultipleFileField.default_error_messages["too_large"],
+            code="too_large",
+            params={"size": filesizeformat(size), "limit": filesizeformat(limit)},
+        )
+
+
+class TextWithFilesForm(forms.Form):
+    """A message and its files: the text counts in the size of the message, as in a mail."""
+
+    def clean(self):
+        cleaned = super().clean()
+        files = cleaned.get("attachments") or []
+        text = cleaned.get("text") or cleaned.get("description") or ""
+        try:
+            check_message_size(len(text.encode("utf-8")) + sum(f.size for f in files))
+        except forms.ValidationError as error:
+            self.add_error("attachments" if "attachments" in self.fields else None, error)
         return cleaned
 
 
@@ -41,7 +87,15 @@ def service_queryset():
     return ServicePage.objects.live().order_by("title")
 
 
-class NewRequestForm(forms.Form):
+class NewRequestForm(TextWithFilesForm):
+    complaint = forms.BooleanField(
+        label=_("I want to make a complaint"),
+        required=False,
+        help_text=_(
+            "Something went wrong with a DSI service or answer: your complaint is handled by the client "
+            "relations team, who will call you back once it is settled."
+        ),
+    )
     service = ServiceChoiceField(
         label=_("Service concerned"),
         queryset=ServicePage.objects.none(),
@@ -100,6 +154,7 @@ class ManualRequestForm(NewRequestForm):
     important = forms.BooleanField(label=_("Important"), required=False)
 
     field_order = [
+        "complaint",
         "channel",
         "contact",
         "sender_email",
@@ -151,17 +206,10 @@ class DiscardForm(forms.Form):
 
 
 def staff_queryset():
-    """Who may be given a request: relationship managers and product managers."""
-    from django.contrib.auth import get_user_model
+    """Who may be given a request: relationship managers, product managers, members of the DSI's teams."""
+    from requests_box.selectors import assignable_users
 
-    from directory.roles import PRODUCT_MANAGERS, RELATIONSHIP_MANAGERS
-
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[RELATIONSHIP_MANAGERS, PRODUCT_MANAGERS])
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    return assignable_users()
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -175,34 +223,60 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class QualifyForm(VersionedForm):
+FOUNDED_CHOICES = [("", _("Not decided yet")), ("yes", _("Founded")), ("no", _("Not founded"))]
+
+
+class PanelForm(VersionedForm):
+    """The request page's side panel, saved at once: qualification, a complaint's codification and
+    (for a relationship manager) the assignment."""
+
     kind = forms.ChoiceField(label=_("Type"), choices=Kind.choices)
-    service = ServiceChoiceField(label=_("Service"), queryset=ServicePage.objects.none(), required=False)
+    service = ServiceChoiceField(
+        label=_("Service"), queryset=ServicePage.objects.none(), required=False, empty_label="—"
+    )
     urgent = forms.BooleanField(label=_("Urgent"), required=False)
     important = forms.BooleanField(label=_("Important"), required=False)
     requested_deadline = forms.DateField(
-        label=_("Deadline asked by the client"),
+        label=_("Date asked by the client"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     entity = forms.ModelChoiceField(
-        label=_("Entity"),
+        label=_("Client entity"),
         queryset=Entity.objects.select_related("directorate").order_by("name"),
         required=False,
+        empty_label="—",
     )
+    # A complaint's codification (phase 2).
     cause = forms.ModelChoiceField(
-        label=_("Cause (complaints)"), queryset=ComplaintCause.objects.filter(active=True), required=False
+        label=_("Cause"), queryset=ComplaintCause.objects.filter(active=True), required=False, empty_label="—"
     )
-    serious = forms.BooleanField(
-        label=_("Serious complaint (call back 15 days after resolution)"), required=False
+    founded = forms.ChoiceField(label=_("Founded?"), choices=FOUNDED_CHOICES, required=False)
+    grievance = forms.ChoiceField(
+        label=_("Nature of the grievance"), choices=[("", "—"), *Grievance.choices], required=False
     )
+    serious = forms.BooleanField(label=_("Serious: call back 15 days after resolution"), required=False)
+    # The assignment (relationship managers).
+    assignee = StaffChoiceField(label=_("Assignee"), queryset=None, required=False, empty_label=_("Nobody"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False, empty_label=_("No team"))
 
-    def __init__(self, *args, **kwargs):
+    COMPLAINT_FIELDS = ("cause", "founded", "grievance", "serious")
+    ASSIGNMENT_FIELDS = ("assignee", "team")
+
+    def __init__(self, *args, manager: bool = False, **kwargs):
+        kwargs.setdefault("prefix", "panel")
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = service_queryset()
+        if manager:
+            self.fields["assignee"].queryset = staff_queryset()
+            self.fields["team"].queryset = team_queryset()
+        else:
+            for name in self.ASSIGNMENT_FIELDS:
+                del self.fields[name]
 
     @classmethod
-    def for_request(cls, request, data=None):
+    def for_request(cls, request, *, manager: bool, data=None):
+        founded = {True: "yes", False: "no"}.get(request.founded, "")
         initial = {
             "version": request.version,
             "kind": request.kind,
@@ -212,25 +286,53 @@ class QualifyForm(VersionedForm):
             "requested_deadline": request.requested_deadline,
             "entity": request.entity_id,
             "cause": request.cause_id,
+            "founded": founded,
+            "grievance": request.grievance,
             "serious": request.serious,
+            "assignee": request.assignee_id,
+            "team": request.team_id,
         }
-        return cls(data, initial=initial, prefix="qualify")
+        return cls(data, initial=initial, manager=manager)
+
+    def qualification(self, request) -> dict:
+        data = self.cleaned_data
+        values = {
+            "kind": data["kind"],
+            "service": data["service"],
+            "urgent": data["urgent"],
+            "important": data["important"],
+            "requested_deadline": data["requested_deadline"],
+            "entity": data["entity"] or request.entity,
+        }
+        if data["kind"] == Kind.RECLAMATION:
+            values |= {
+                "cause": data["cause"],
+                "founded": {"yes": True, "no": False}.get(data["founded"]),
+                "grievance": data["grievance"],
+                "serious": data["serious"],
+            }
+        return values
+
+    def assignment(self) -> dict | None:
+        if "assignee" not in self.fields:
+            return None
+        return {"assignee": self.cleaned_data["assignee"], "team": self.cleaned_data["team"]}
+
+    def complaint_fields(self):
+        return [self[name] for name in self.COMPLAINT_FIELDS]
+
+    def assignment_fields(self):
+        return [self[name] for name in self.ASSIGNMENT_FIELDS if name in self.fields]
+
+    def qualification_fields(self):
+        skip = {*self.COMPLAINT_FIELDS, *self.ASSIGNMENT_FIELDS, "version"}
+        return [field for field in self if field.name not in skip]
 
 
 def team_queryset():
     from requests_box.models import Team
 
     return Team.objects.filter(active=True).order_by("name")
-
-
-class AssignForm(VersionedForm):
-    assignee = StaffChoiceField(label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody"))
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False, empty_label=_("No team"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_queryset()
-        self.fields["team"].queryset = team_queryset()
 
 
 class StatusForm(VersionedForm):
@@ -242,13 +344,14 @@ class StatusForm(VersionedForm):
     )
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
 
-    def __init__(self, *args, current=None, **kwargs):
+    def __init__(self, *args, current=None, manager: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if current is not None:
-            from requests_box.workflow import ALLOWED
+            from requests_box.workflow import ALLOWED, CLIENT_ONLY, MANAGER_ONLY
 
-            allowed = ALLOWED[Status(current)]
-            self.fields["status"].choices = [(s.value, s.label) for s in Status if s in allowed]
+            allowed = ALLOWED[Status(current)] - CLIENT_ONLY - (set() if manager else MANAGER_ONLY)
+            # Nothing chosen at first: a status is never changed by an untouched form.
+            self.fields["status"].choices = [("", "—"), *((s.value, s.label) for s in Status if s in allowed)]
 
     def clean(self):
         cleaned = super().clean()
@@ -257,28 +360,104 @@ class StatusForm(VersionedForm):
         return cleaned
 
 
-class ReplyForm(VersionedForm):
-    text = forms.CharField(label=_("Answer to the client"), widget=forms.Textarea(attrs={"rows": 6}))
+class ComposeForm(VersionedForm, TextWithFilesForm):
+    """The conversation's composer: an answer mailed to the client, or an internal note."""
+
+    MODES = [("reply", _("Answer the client")), ("note", _("Internal note"))]
+    mode = forms.ChoiceField(
+        label=_("Kind of message"), choices=MODES, initial="reply", widget=forms.RadioSelect
+    )
+    text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}))
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 
+    def __init__(self, *args, can_reply: bool = True, **kwargs):
+        kwargs.setdefault("prefix", "compose")
+        super().__init__(*args, **kwargs)
+        if not can_reply:
+            self.fields["mode"].choices = [self.MODES[1]]
+            self.fields["mode"].initial = "note"
 
-class NoteForm(forms.Form):
+
+def complaint_recipients() -> list:
+    """The DSI teams and people a complaint can be forwarded to, as one list with two groups."""
+    teams = [(f"team:{t.pk}", t.name) for t in team_queryset()]
+    people = [(f"user:{u.pk}", u.get_full_name() or u.username) for u in staff_queryset()]
+    return [("", "—"), (_("DSI teams"), teams), (_("People"), people)]
+
+
+class ForwardForm(VersionedForm, TextWithFilesForm):
+    """Phase 3 of a complaint: forward it to the DSI team or person concerned, or answer the client and
+    send them a copy."""
+
+    MODES = [
+        ("forward", _("Forward: the team or person handles it")),
+        ("copy", _("Answer the client and send them a copy")),
+    ]
+    mode = forms.ChoiceField(label=_("How"), choices=MODES, initial="forward", widget=forms.RadioSelect)
+    recipient = forms.ChoiceField(label=_("DSI team or person concerned"), choices=[])
     text = forms.CharField(
-        label=_("Internal note (never shown to the client)"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note for them, or the answer to the client"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
+    attachments = MultipleFileField(label=_("Attachments (answer)"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "forward")
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].choices = complaint_recipients()
 
-class ForwardForm(VersionedForm):
-    entity = forms.ModelChoiceField(
-        label=_("Forward to the entity"), queryset=Entity.objects.order_by("name")
-    )
-    note = forms.CharField(label=_("Comment"), max_length=500, required=False)
+    def clean(self):
+        cleaned = super().clean()
+        from django.contrib.auth import get_user_model
+
+        from requests_box.models import Team
+
+        kind, _sep, pk = (cleaned.get("recipient") or "").partition(":")
+        cleaned["team"] = Team.objects.filter(pk=pk).first() if kind == "team" and pk.isdigit() else None
+        cleaned["user"] = (
+            get_user_model().objects.filter(pk=pk).first() if kind == "user" and pk.isdigit() else None
+        )
+        if cleaned.get("recipient") and cleaned["team"] is None and cleaned["user"] is None:
+            self.add_error("recipient", _("Choose the DSI team or the person concerned."))
+        if cleaned.get("mode") == "copy" and not (cleaned.get("text") or "").strip():
+            self.add_error("text", _("Write the answer to the client."))
+        return cleaned
 
 
 class SatisfactionForm(VersionedForm):
     note = forms.CharField(
         label=_("What the client said when called back"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+# -- the client's side
+
+
+class ClientMessageForm(TextWithFilesForm):
+    text = forms.CharField(
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20_000
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("text") or "").strip() and not cleaned.get("attachments") and not self.errors:
+            raise forms.ValidationError(_("Write a message or attach a file."))
+        return cleaned
+
+
+class CancelForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Why do you cancel it?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+
+class ReopenForm(VersionedForm, TextWithFilesForm):
+    text = forms.CharField(
+        label=_("What is still wrong?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
 
 
 class BulkForm(forms.Form):

@@ -7,7 +7,7 @@ A table is a title, a header and rows, shared by the screen and the CSV export.
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from math import ceil, floor
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
@@ -242,6 +242,7 @@ def complaint_tables(scope: Scope) -> list[Table]:
             [_("Month"), _("Complaints"), _("Cumulative")],
             monthly,
         ),
+        *complaint_rate_tables(scope),
         Table(
             "complaints_origin",
             _("Complaints by origin"),
@@ -265,6 +266,53 @@ def complaint_tables(scope: Scope) -> list[Table]:
         *_crosstabs(scope, "origin", _("Channel"), monthly_by["origin"]),
         *_crosstabs(scope, "sector", _("Directorate"), monthly_by["sector"]),
         complaint_time_monthly_table(scope),
+    ]
+
+
+def _rate(complaints: int, requests: int) -> float | None:
+    """Complaints per 100 requests; undefined (None) over no request, never zero."""
+    return round(100 * complaints / requests, 1) if requests else None
+
+
+def complaint_rate_tables(scope: Scope) -> list[Table]:
+    """The complaint rate (complaints / requests received, in %) per directorate and per month: one query.
+    Every request of the period counts in the denominator, whatever the type filter."""
+    rows = (
+        replace(scope, kind="")
+        .requests()
+        .annotate(month=TruncMonth("received_at"))
+        .values("month", "entity__directorate__name")
+        .annotate(n=Count("id"), complaints=Count("id", filter=Q(kind=Kind.RECLAMATION)))
+    )
+    by_directorate: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_month: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        directorate = row["entity__directorate__name"] or str(UNKNOWN)
+        for key, counts in ((directorate, by_directorate), (_month_key(row["month"]), by_month)):
+            counts[key][0] += row["n"]
+            counts[key][1] += row["complaints"]
+    unknown = str(UNKNOWN)
+    directorates = sorted(by_directorate, key=lambda name: (name == unknown, name))
+    header = [_("Requests"), _("Complaints"), _("Complaint rate (%)")]
+    return [
+        Table(
+            "complaints_rate_directorate",
+            _("Complaint rate by directorate"),
+            [_("Directorate"), *header],
+            [
+                [name, *by_directorate[name], _rate(by_directorate[name][1], by_directorate[name][0])]
+                for name in directorates
+            ],
+        ),
+        Table(
+            "complaints_rate_monthly",
+            _("Complaint rate per month"),
+            [_("Month"), *header],
+            [
+                [m.strftime("%Y-%m"), *by_month[m], _rate(by_month[m][1], by_month[m][0])]
+                for m in _months(scope)
+            ],
+        ),
     ]
 
 

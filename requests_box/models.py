@@ -5,6 +5,7 @@ from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from directory.models import ClientType
 
@@ -30,14 +31,28 @@ class Kind(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    NEW = "new", _("New")
-    QUALIFIED = "qualified", _("Qualified")
-    ASSIGNED = "assigned", _("Assigned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    WAITING_CLIENT = "waiting_client", _("Waiting for the client")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
-    REOPENED = "reopened", _("Reopened")
+    # A context of their own: "New" is "Nouveau" for a service and "Nouvelle" for a request.
+    NEW = "new", pgettext_lazy("request status", "New")
+    QUALIFIED = "qualified", pgettext_lazy("request status", "Qualified")
+    ASSIGNED = "assigned", pgettext_lazy("request status", "Assigned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("request status", "In progress")
+    WAITING_CLIENT = "waiting_client", pgettext_lazy("request status", "Waiting for the client")
+    RESOLVED = "resolved", pgettext_lazy("request status", "Resolved")
+    CLOSED = "closed", pgettext_lazy("request status", "Closed")
+    REOPENED = "reopened", pgettext_lazy("request status", "Reopened")
+    CANCELLED = "cancelled", pgettext_lazy("request status", "Cancelled by the client")
+
+
+# A request is finished in these statuses: no deadline runs, it leaves the work queues.
+FINISHED = (Status.RESOLVED, Status.CLOSED, Status.CANCELLED)
+
+
+class Grievance(models.TextChoices):
+    """The nature of a complaint's grievance, recorded when it is codified (complaint method, phase 2)."""
+
+    TECHNIQUE = "technique", _("Technical")
+    RELATIONNELLE = "relationnelle", _("Relational")
+    TACTIQUE = "tactique", _("Tactical")
 
 
 class ResponseType(models.TextChoices):
@@ -185,8 +200,21 @@ class Request(models.Model):
         related_name="requests",
         verbose_name=_("cause"),
     )
-    forwarded_to = models.ForeignKey(
-        "directory.Entity",
+    founded = models.BooleanField(_("founded complaint"), null=True, blank=True)
+    grievance = models.CharField(
+        _("nature of the grievance"), max_length=20, choices=Grievance.choices, blank=True
+    )
+    # Phase 3: the DSI team or person the complaint was forwarded to (or sent a copy of the answer).
+    forwarded_team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="forwarded_complaints",
+        verbose_name=_("forwarded to the team"),
+    )
+    forwarded_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -197,6 +225,7 @@ class Request(models.Model):
     satisfaction_checked_at = models.DateTimeField(_("satisfaction checked at"), null=True, blank=True)
     satisfaction_note = models.TextField(_("re-satisfaction check"), blank=True)
     callback_due = models.DateField(_("call the client back on"), null=True, blank=True)
+    callback_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Optimistic concurrency: every change through the services bumps it.
     version = models.PositiveIntegerField(default=0, editable=False)
     created = models.DateTimeField(auto_now_add=True)
@@ -218,6 +247,7 @@ class Request(models.Model):
             models.Index(fields=["status", "warning_at"]),
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["team", "status"]),
+            models.Index(fields=["callback_due", "satisfaction_checked_at"]),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -235,7 +265,7 @@ class Request(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (Status.RESOLVED, Status.CLOSED)
+        return self.status not in FINISHED
 
     def deadline_state(self, now=None) -> str:
         """ "" (on time), "warning" (75 % of the allowed time used) or "breach"; paused while waiting."""
@@ -322,8 +352,11 @@ class EventKind(models.TextChoices):
     ROUTED = "routed", _("Routed by a rule")
     WARNING = "warning", _("Deadline warning")
     BREACH = "breach", _("Deadline breached")
-    FORWARDED = "forwarded", _("Forwarded to an entity")
+    FORWARDED = "forwarded", _("Forwarded to the DSI team concerned")
+    COPIED = "copied", _("Copy of the answer sent to the DSI team concerned")
     SATISFACTION = "satisfaction", _("Re-satisfaction check recorded")
+    NOTIFIED = "notified", _("Assignee notified by e-mail")
+    CALLBACK = "callback", _("Call-back reminder sent")
 
 
 class RequestEvent(models.Model):

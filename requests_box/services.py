@@ -126,6 +126,7 @@ def create_request(
     requested_deadline: dt.date | None = None,
     urgent: bool = False,
     important: bool = False,
+    kind: str = "simple",
     message_id: str = "",
     headers: str = "",
     safe_html: str = "",
@@ -152,6 +153,7 @@ def create_request(
         submitted_by=submitted_by,
         service=service,
         subject=(subject.strip() or _("(no subject)"))[:255],
+        kind=kind,
         urgent=urgent,
         important=important,
         requested_deadline=requested_deadline,
@@ -272,6 +274,7 @@ def release_quarantined(
     if item.status != QuarantineStatus.PENDING:
         raise ValidationError(_("This message has already been handled."))
     from requests_box.intake.parse import parse_message
+    from requests_box.labels import intake_reason
 
     with item.raw.open("rb") as handle:
         raw = handle.read()
@@ -287,7 +290,7 @@ def release_quarantined(
         subject=subject or parsed_subject or item.subject,
         text=text
         or _("Released from quarantine ({reason}). The original mail is attached.").format(
-            reason=item.reason
+            reason=intake_reason(item.reason)
         ),
         sender_email=sender_email or parsed_sender,
         submitted_by=actor,

@@ -8,22 +8,22 @@ and nothing is written (optimistic concurrency).
 """
 
 import datetime as dt
+from contextlib import contextmanager
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, send_mass_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from directory.roles import RELATIONSHIP_MANAGERS
 from requests_box.deadlines import compute_deadline
 from requests_box.models import (
     Direction,
     EventKind,
+    Grievance,
     Kind,
     Message,
     Request,
@@ -43,11 +43,24 @@ ALLOWED = {
         Status.IN_PROGRESS,
         Status.WAITING_CLIENT,
         Status.RESOLVED,
+        Status.CANCELLED,
     },
-    Status.QUALIFIED: {Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING_CLIENT, Status.RESOLVED},
-    Status.ASSIGNED: {Status.QUALIFIED, Status.IN_PROGRESS, Status.WAITING_CLIENT, Status.RESOLVED},
-    Status.IN_PROGRESS: {Status.ASSIGNED, Status.WAITING_CLIENT, Status.RESOLVED},
-    Status.WAITING_CLIENT: {Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED},
+    Status.QUALIFIED: {
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.WAITING_CLIENT,
+        Status.RESOLVED,
+        Status.CANCELLED,
+    },
+    Status.ASSIGNED: {
+        Status.QUALIFIED,
+        Status.IN_PROGRESS,
+        Status.WAITING_CLIENT,
+        Status.RESOLVED,
+        Status.CANCELLED,
+    },
+    Status.IN_PROGRESS: {Status.ASSIGNED, Status.WAITING_CLIENT, Status.RESOLVED, Status.CANCELLED},
+    Status.WAITING_CLIENT: {Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.CANCELLED},
     Status.RESOLVED: {Status.CLOSED, Status.REOPENED},
     Status.CLOSED: {Status.REOPENED},
     Status.REOPENED: {
@@ -56,8 +69,14 @@ ALLOWED = {
         Status.IN_PROGRESS,
         Status.WAITING_CLIENT,
         Status.RESOLVED,
+        Status.CANCELLED,
     },
+    Status.CANCELLED: set(),
 }
+# Only the client cancels (client_actions.cancel_request); only a relationship manager closes or reopens
+# from the request page (the client reopens through client_actions.reopen_request).
+CLIENT_ONLY = {Status.CANCELLED}
+MANAGER_ONLY = {Status.CLOSED, Status.REOPENED}
 
 
 class StaleRequest(ValidationError):
@@ -69,6 +88,14 @@ class StaleRequest(ValidationError):
             % {"ref": request.reference}
         )
         self.current = request
+
+
+@contextmanager
+def portal_language():
+    """History, stored texts and mails are written in the portal's language (French), whoever acts and
+    in whatever language their screen is: a French reader never finds English in them."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 # -- the deadline clock
@@ -157,16 +184,41 @@ def change_status(
             raise ValidationError(_("A complaint is closed only once the re-satisfaction check is recorded."))
         current.closed_at = now
         fields.add("closed_at")
+    if new_status == Status.CANCELLED:
+        current.closed_at = now
+        current.waiting_since = None
+        fields |= {"closed_at", "waiting_since"}
     if new_status == Status.REOPENED:
-        current.resolved_at = current.closed_at = None
+        current.resolved_at = current.closed_at = current.callback_due = None
         current.response_type = ""
         current.warning_notified_at = current.breach_notified_at = None
-        fields |= {"resolved_at", "closed_at", "response_type", "warning_notified_at", "breach_notified_at"}
+        # A fresh deadline from now, by the matrix (a date the client asked for that is past no longer
+        # holds): reopening a late request does not make it late at once.
+        requested = current.requested_deadline
+        if requested is not None and requested < timezone.localtime(now).date():
+            requested = None
+        current.deadline = compute_deadline(
+            urgent=current.urgent, important=current.important, requested=requested, received_at=now
+        )
+        current.warning_at = now + (current.deadline - now) * WARNING_RATIO
+        fields |= {
+            "resolved_at",
+            "closed_at",
+            "callback_due",
+            "response_type",
+            "warning_notified_at",
+            "breach_notified_at",
+            "deadline",
+            "warning_at",
+        }
     current.status = new_status
     _save(current, fields)
-    text = f"{Status(old).label} → {Status(new_status).label}"
-    if response_type and new_status == Status.RESOLVED:
-        text += f" ({ResponseType(response_type).label})"
+    with portal_language():
+        text = f"{Status(old).label} → {Status(new_status).label}"
+        if response_type and new_status == Status.RESOLVED:
+            text += f" ({ResponseType(response_type).label})"
+        if new_status == Status.REOPENED:
+            text += ". " + _("New deadline: %(when)s") % {"when": _show(current.deadline)}
     record_event(current, EventKind.STATUS, actor=actor, detail=f"{text}. {detail}".strip(" ."), at=now)
     request_status_changed.send(
         sender=Request, request=current, old_status=old, new_status=new_status, actor=actor
@@ -204,11 +256,38 @@ def qualify(
     entity=...,
     cause=...,
     serious: bool | None = None,
+    founded=...,
+    grievance: str | None = None,
     event_kind: str = EventKind.QUALIFIED,
     now: dt.datetime | None = None,
 ) -> Request:
-    """Set the type, service, urgency, importance, entity (and a complaint's cause); the deadline
-    follows the matrix. Only what is given changes; the history says what changed."""
+    """Set the type, service, urgency, importance, entity (and a complaint's codification: cause,
+    founded or not, nature of the grievance, seriousness); the deadline follows the matrix. Only what is
+    given changes; the history says what changed, in the portal's language."""
+    with portal_language():
+        return _qualify(
+            request,
+            actor=actor,
+            version=version,
+            kind=kind,
+            service=service,
+            urgent=urgent,
+            important=important,
+            requested_deadline=requested_deadline,
+            entity=entity,
+            cause=cause,
+            serious=serious,
+            founded=founded,
+            grievance=grievance,
+            event_kind=event_kind,
+            now=now,
+        )
+
+
+def _qualify(
+    request, *, actor, version, kind, service, urgent, important, requested_deadline, entity, cause,
+    serious, founded, grievance, event_kind, now,
+) -> Request:  # fmt: skip
     current = _lock(request, version)
     changes, fields = [], set()
 
@@ -216,7 +295,12 @@ def qualify(
         old = getattr(current, field)
         if old != value:
             changes.append(
-                f"{label}: {_show(shown(old) if shown else old)} → {_show(shown(value) if shown else value)}"
+                _("%(field)s: %(old)s → %(new)s")
+                % {
+                    "field": label,
+                    "old": _show(shown(old) if shown else old),
+                    "new": _show(shown(value) if shown else value),
+                }
             )
             setattr(current, field, value)
             fields.add(field)
@@ -237,6 +321,12 @@ def qualify(
         change("cause", cause, _("cause"))
     if serious is not None:
         change("serious", serious, _("serious complaint"))
+    if founded is not ...:
+        change("founded", founded, _("founded complaint"))
+    if grievance is not None:
+        change(
+            "grievance", grievance, _("nature of the grievance"), lambda v: Grievance(v).label if v else ""
+        )
     qualifying = event_kind == EventKind.QUALIFIED and current.status == Status.NEW
     # Once qualified, the matrix gives the deadline (before, the client's date or one week).
     if fields & {"urgent", "important", "requested_deadline"} or qualifying:
@@ -287,48 +377,83 @@ def assign(
 ) -> Request:
     """Give the request to a person and/or a team (``...``: leave as it is, ``None``: nobody).
 
-    The team's address, when it has one, is told of a request newly given to the team."""
+    Whoever is newly given the request is told by e-mail, once, with its link (a team at its address,
+    or each of its members when it has none); nobody is told of what they gave themselves."""
     current = _lock(request, version)
     changes, fields = [], set()
 
     def name(user):
         return (user.get_full_name() or user.username) if user else "—"
 
-    if assignee is not ... and current.assignee_id != (assignee.pk if assignee else None):
-        changes.append(f"{name(current.assignee)} → {name(assignee)}")
-        current.assignee = assignee
-        fields.add("assignee")
-    if team is not ... and current.team_id != (team.pk if team else None):
-        old_team = current.team
-        changes.append(
-            _("team: %(old)s → %(new)s") % {"old": old_team.name if old_team else "—", "new": team or "—"}
-        )
-        current.team = team
-        fields.add("team")
+    with portal_language():
+        if assignee is not ... and current.assignee_id != (assignee.pk if assignee else None):
+            changes.append(
+                _("%(field)s: %(old)s → %(new)s")
+                % {"field": _("assignee"), "old": name(current.assignee), "new": name(assignee)}
+            )
+            current.assignee = assignee
+            fields.add("assignee")
+        if team is not ... and current.team_id != (team.pk if team else None):
+            old_team = current.team
+            changes.append(
+                _("team: %(old)s → %(new)s") % {"old": old_team.name if old_team else "—", "new": team or "—"}
+            )
+            current.team = team
+            fields.add("team")
     if not fields:
         return current
     _save(current, fields)
     record_event(
         current, EventKind.ASSIGNED, actor=actor, detail=f"{'; '.join(changes)}. {detail}".strip(" ."), at=now
     )
-    if "team" in fields and team is not None and team.email and notify:
-        _tell_team(current, team)
     given = current.assignee_id or current.team_id
     if given and current.status in (Status.NEW, Status.QUALIFIED, Status.REOPENED):
         current = change_status(current, Status.ASSIGNED, actor=actor, now=now)
+    if notify:
+        from requests_box.notifications import notify_assignment
+
+        told = notify_assignment(
+            current,
+            assignee=current.assignee if "assignee" in fields else None,
+            team=current.team if "team" in fields else None,
+            actor=actor,
+            note=detail,
+        )
+        if told:
+            record_event(current, EventKind.NOTIFIED, actor=actor, detail=", ".join(told), at=now)
     return current
 
 
-def _tell_team(request: Request, team) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("[{reference}] Request given to {team}: {subject}").format(
-            reference=request.reference, team=team.name, subject=request.subject
-        )
-        body = _("Answer deadline: {deadline}\n{url}").format(
-            deadline=_show(request.deadline), url=settings.PORTAL_BASE_URL + request.get_absolute_url()
-        )
-    message = (" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [team.email])
-    transaction.on_commit(lambda: send_mass_mail([message], fail_silently=False))
+@transaction.atomic
+def update_request(
+    request: Request,
+    *,
+    actor,
+    version: int | None,
+    qualification: dict,
+    assignment: dict | None = None,
+) -> tuple[Request, bool]:
+    """The request page's one save: qualification (and, for a relationship manager, assignment) in one
+    transaction, against the version the user saw. Returns the request and whether anything changed."""
+    current = _lock(request, version)
+    before = current.version
+    current = qualify(current, actor=actor, **qualification)
+    if assignment:
+        current = assign(current, actor=actor, **assignment)
+    return current, current.version != before
+
+
+def preview_deadline(request: Request, *, urgent: bool, important: bool, requested) -> dt.datetime:
+    """The deadline the matrix would give the request with this urgency, importance and asked date:
+    the same computation as saving the qualification (for the request page's live preview)."""
+    probe = Request(
+        received_at=request.received_at,
+        urgent=urgent,
+        important=important,
+        requested_deadline=requested,
+        paused_seconds=request.paused_seconds,
+    )
+    return matrix_deadline(probe)
 
 
 # -- answers and notes
@@ -413,52 +538,27 @@ def add_note(request: Request, *, actor, text: str, files=()) -> Message:
 def client_replied(request: Request) -> None:
     """A message from the client restarts the clock of a request waiting for them."""
     if request.status == Status.WAITING_CLIENT:
-        change_status(request, Status.IN_PROGRESS, actor=None, detail=_("the client answered"))
-
-
-# -- complaints
-
-
-@transaction.atomic
-def forward_complaint(
-    request: Request, *, entity, actor, version: int | None = None, note: str = ""
-) -> Request:
-    current = _lock(request, version)
-    current.forwarded_to = entity
-    _save(current, {"forwarded_to"})
-    record_event(current, EventKind.FORWARDED, actor=actor, detail=f"{entity.name}. {note}".strip(" ."))
-    if current.status in (Status.NEW, Status.QUALIFIED, Status.ASSIGNED, Status.REOPENED):
-        current = change_status(current, Status.IN_PROGRESS, actor=actor)
-    return current
-
-
-@transaction.atomic
-def record_satisfaction(request: Request, *, actor, note: str, version: int | None = None) -> Request:
-    current = _lock(request, version)
-    if current.status not in (Status.RESOLVED, Status.CLOSED):
-        raise ValidationError(_("Check the client's satisfaction once the complaint is resolved."))
-    if not note.strip():
-        raise ValidationError(_("Say what the client told you."))
-    current.satisfaction_checked_at = timezone.now()
-    current.satisfaction_note = note.strip()
-    _save(current, {"satisfaction_checked_at", "satisfaction_note"})
-    record_event(current, EventKind.SATISFACTION, actor=actor, detail=note.strip()[:500])
-    return current
+        with portal_language():
+            detail = _("the client answered")
+        change_status(request, Status.IN_PROGRESS, actor=None, detail=detail)
 
 
 # -- deadline warnings and breaches, notified once
 
 
 def _managers_emails() -> list[str]:
-    users = get_user_model().objects.filter(groups__name=RELATIONSHIP_MANAGERS, is_active=True)
-    return sorted({u.email for u in users if u.email})
+    from requests_box.notifications import relationship_managers_addresses
+
+    return relationship_managers_addresses()
 
 
 @transaction.atomic
 def check_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
     """Notify, once each, the requests that reached 75 % of their time and those past their deadline."""
     now = now or timezone.now()
-    open_ = Request.objects.exclude(status__in=[Status.RESOLVED, Status.CLOSED, Status.WAITING_CLIENT])
+    open_ = Request.objects.exclude(
+        status__in=[Status.RESOLVED, Status.CLOSED, Status.CANCELLED, Status.WAITING_CLIENT]
+    )
     breaches = list(
         open_.filter(deadline__lte=now, breach_notified_at__isnull=True).select_related("assignee")
     )
@@ -502,7 +602,9 @@ def check_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
                     at=now,
                 )
     from operations.tasks import send_notification
+    from requests_box.complaints import remind_callbacks
 
     for mail in mails:  # queued in this transaction: sent iff the notice is recorded, even if we die now
         send_notification.enqueue(*mail)
-    return {"warnings": counts["warning"], "breaches": counts["breach"]}
+    callbacks = remind_callbacks(now)
+    return {"warnings": counts["warning"], "breaches": counts["breach"], "callbacks": callbacks}

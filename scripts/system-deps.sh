@@ -5,7 +5,7 @@ set -euo pipefail
 mode=${1:-run}
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2)
 if [ "$mode" = test ]; then
-  packages+=(dovecot-imapd chromium poppler-utils nginx-light openssl postgresql-client redis-tools)
+  packages+=(dovecot-imapd chromium poppler-utils nginx-light openssl postgresql-client redis-tools gettext)
 fi
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install ${packages[*]} yourself"; exit 0; }
 missing=()

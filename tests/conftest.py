@@ -114,6 +114,22 @@ def product_manager(db):
 
 
 @pytest.fixture
+def support_team(db):
+    """A team of the DSI (the workstation support desk), with no address of its own."""
+    from requests_box.models import Team
+
+    return Team.objects.create(name="Support poste de travail")
+
+
+@pytest.fixture
+def team_member(support_team):
+    """A DSI technician: no portal role, a member of the support team, so requests can be given to him."""
+    user = make_user("karim", first_name="Karim", last_name="Benali")
+    support_team.members.add(user)
+    return user
+
+
+@pytest.fixture
 def cio(db):
     return make_user("isabelle", roles.CIO, first_name="Isabelle", last_name="Roux")
 

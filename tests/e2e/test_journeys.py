@@ -271,12 +271,29 @@ def test_business_user_answers_the_satisfaction_survey_mailed_after_the_request(
     assert follow_up.done_by == relationship_manager and "fournisseur" in follow_up.note
 
 
+# The request workspace's forms: (form id, field prefix). Each field is named `<prefix>-<field>`.
+FORMS = {
+    "save": ("form-save", "panel"),  # qualification and assignment, one save
+    "status": ("form-status", "status"),
+    "reply": ("form-compose", "compose"),
+    "note": ("form-compose", "compose"),
+    "forward": ("form-forward", "forward"),
+    "satisfaction": ("form-satisfaction", "satisfaction"),
+}
+
+
 def submit(page, action: str, **fields):
-    """Fill and send one of the request page's forms (qualify, assign, reply, status…): each form is
-    named by its action, each field by its name (`<action>-<field>`); stable whatever the layout."""
-    form = page.locator(f"form#form-{action}")
+    """Fill and send one of the request workspace's forms; stable whatever the layout."""
+    form_id, prefix = FORMS[action]
+    form = page.locator(f"form#{form_id}")
+    if action in ("reply", "note"):
+        form.locator(f"input[name=compose-mode][value={action}]").check()
     for name, value in fields.items():
-        field = form.locator(f"[name={action}-{name}]")
+        radio = form.locator(f"input[type=radio][name={prefix}-{name}][value='{value}']")
+        if radio.count():
+            radio.check()
+            continue
+        field = form.locator(f"[name={prefix}-{name}]")
         if value is True:
             field.check()
         elif field.evaluate("e => e.tagName") == "SELECT":
@@ -288,8 +305,8 @@ def submit(page, action: str, **fields):
 
 
 def facts(page, term: str):
-    """The value shown for one term of the request's facts list."""
-    return page.locator(f"dl.facts dt:text-is('{term}') + dd")
+    """The value shown for one term of the request's facts."""
+    return page.locator(f"dl.ws-facts dt:text-is('{term}') + dd")
 
 
 def test_relationship_manager_triages_a_mail_from_the_imap_server_replies_and_resolves(
@@ -336,22 +353,25 @@ def test_relationship_manager_triages_a_mail_from_the_imap_server_replies_and_re
     expect(page.locator("main")).to_contain_text("je ne reçois plus aucun message")
     steps.shot("new mail opened")
 
-    # Qualify: a simple request about the mail service, important.
-    submit(page, "qualify", kind="simple", service=catalogue["mail"].pk, important=True)
-    expect(facts(page, "Statut")).to_have_text("Qualifiée")
-    expect(facts(page, "Service")).to_have_text("Messagerie collaborative")
-    # Route: to the mail team (told by e-mail) and to its product manager.
-    submit(page, "assign", assignee=product_manager.pk, team=team.pk)
+    # Qualify and route in one save: a simple request about the mail service, important, to the mail
+    # team (told by e-mail) and its product manager (told too); the page confirms what was saved.
+    submit(
+        page, "save", kind="simple", service=catalogue["mail"].pk, important=True,
+        assignee=product_manager.pk, team=team.pk,
+    )  # fmt: skip
+    expect(page.locator(".messages")).to_contain_text("Enregistré à")
     expect(facts(page, "Statut")).to_have_text("Affectée")
+    expect(facts(page, "Service")).to_have_text("Messagerie collaborative")
     expect(facts(page, "Responsable")).to_contain_text("Thomas Moreau")
     steps.shot("qualified and routed")
-    (told,) = [m for m in smtp_server.wait_for(2) if m["to"] == [team.email]]
-    assert request.reference in str(told["message"]["Subject"])
+    told = smtp_server.wait_for(3)
+    assert {tuple(m["to"]) for m in told[1:]} == {(team.email,), (product_manager.email,)}
+    assert all(request.reference in str(m["message"]["Subject"]) for m in told[1:])
 
     # Answer the client from the portal: the reply leaves by SMTP, threaded on the client's mail.
     submit(page, "reply", text="Bonjour Alice, votre quota est passé à 10 Go. Cordialement, Sophie")
     expect(page.locator("main")).to_contain_text("votre quota est passé à 10 Go")
-    (reply,) = [m for m in smtp_server.wait_for(3) if "quota" in m["message"].get_content()]
+    (reply,) = [m for m in smtp_server.wait_for(4) if "quota" in m["message"].get_content()]
     assert reply["to"] == [user_a.email]
     # (Python's parser keeps the folding space before an encoded subject: strip it.)
     assert str(reply["message"]["Subject"]).strip() == (
@@ -379,13 +399,12 @@ def test_relationship_manager_handles_a_complaint_through_its_phases(
     relationship_manager,
     smtp_server,  # noqa: F811
 ):
-    from directory.models import Entity
     from requests_box import services, workflow
-    from requests_box.models import ComplaintCause
+    from requests_box.models import ComplaintCause, Team
 
     cause = ComplaintCause.objects.create(name="Délai non tenu")
-    general_services = Entity.objects.create(
-        code="DSG-IMP", name="Services généraux", directorate=user_a.contact.entity.directorate
+    general_services = Team.objects.create(
+        name="Services généraux", email="services-generaux@groupe-aurelia.fr"
     )
     earlier = services.create_request(
         channel="web", subject="Copieur du 3e étage", text="Le copieur est en panne.",
@@ -413,12 +432,15 @@ def test_relationship_manager_handles_a_complaint_through_its_phases(
     # 2. Record: qualify and codify (type, cause, service, entity, seriousness); urgent and
     # important, so 24 hours to answer. The client's history appears with the complaint's forms.
     submit(
-        page, "qualify", kind="reclamation", cause=cause.pk, service=catalogue["copier"].pk,
-        urgent=True, important=True, serious=True,
+        page, "save", kind="reclamation", cause=cause.pk, founded="yes", grievance="tactique",
+        service=catalogue["copier"].pk, urgent=True, important=True, serious=True,
     )  # fmt: skip
     expect(facts(page, "Type")).to_contain_text("Réclamation")
     expect(facts(page, "Cause")).to_have_text("Délai non tenu")
-    history = page.get_by_role("region", name="Historique du client")
+    expect(facts(page, "Fondée ?")).to_have_text("Fondée")
+    expect(facts(page, "Grief")).to_have_text("Tactique")
+    page.locator("summary", has_text="Historique du client").click()
+    history = page.locator("details", has=page.locator("summary", has_text="Historique du client"))
     expect(history).to_contain_text(earlier.reference)
     expect(history).to_contain_text("Copieur du 3e étage")
     steps.shot("complaint codified with the client history")
@@ -429,17 +451,27 @@ def test_relationship_manager_handles_a_complaint_through_its_phases(
     assert notice["to"] == [user_a.email]
     assert "Nous nous engageons à vous répondre au plus tard le" in notice["message"].get_content()
 
-    # 3. Resolve: forward to the entity concerned, keep the client informed, then resolve.
-    submit(page, "forward", entity=general_services.pk, note="Remplacement du copieur")
-    expect(facts(page, "Transmise à")).to_have_text("Services généraux")
-    expect(facts(page, "Statut")).to_have_text("En cours")
+    # 3. Resolve: forward to the DSI team concerned (it is told and receives the complaint), keep the
+    # client informed, then resolve.
+    page.locator("summary", has_text="Résoudre : transmettre").click()
+    submit(
+        page,
+        "forward",
+        mode="forward",
+        recipient=f"team:{general_services.pk}",
+        text="Remplacement du copieur",
+    )
+    expect(facts(page, "Équipe concernée")).to_have_text("Services généraux")
+    expect(facts(page, "Statut")).to_have_text("Affectée")
+    (told,) = [m for m in smtp_server.wait_for(3) if m["to"] == [general_services.email]]
+    assert "Remplacement du copieur" in told["message"].get_content()
     submit(page, "reply", text="Bonjour, les services généraux remplacent le copieur jeudi.")
-    (informed,) = [m for m in smtp_server.wait_for(3) if "jeudi" in m["message"].get_content()]
+    (informed,) = [m for m in smtp_server.wait_for(4) if "jeudi" in m["message"].get_content()]
     assert informed["to"] == [user_a.email]
     submit(page, "status", status="resolved", response_type="telephone")
     expect(facts(page, "Statut")).to_have_text("Résolue")
     callback = timezone.localdate() + dt.timedelta(days=15)
-    expect(facts(page, "Rappeler le client le")).to_have_text(callback.strftime("%d/%m/%Y"))
+    expect(facts(page, "À rappeler le")).to_have_text(callback.strftime("%d/%m/%Y"))
     steps.shot("complaint resolved")
 
     # 4. Close: refused until the client's satisfaction has been checked again.
@@ -454,11 +486,12 @@ def test_relationship_manager_handles_a_complaint_through_its_phases(
 
     complaint.refresh_from_db()
     assert complaint.status == "closed" and complaint.response_type == "telephone"
-    assert complaint.cause == cause and complaint.forwarded_to == general_services and complaint.serious
+    assert complaint.cause == cause and complaint.forwarded_team == general_services and complaint.serious
+    assert complaint.founded is True and complaint.grievance == "tactique"
     assert complaint.callback_due == callback and complaint.satisfaction_checked_at is not None
 
-    # 5. Follow-up: the complaint counts in the complaint tables of the measures, by cause.
-    page.goto("/boite/mesures/")
+    # 5. Follow-up: the complaint counts in the complaint tables, by cause.
+    page.goto("/boite/reclamations/")
     by_cause = page.get_by_role("region", name="Réclamations par cause", exact=True)
     expect(by_cause.get_by_role("row", name=re.compile("Délai non tenu"))).to_contain_text("1")
     steps.shot("complaint tables")

@@ -54,7 +54,7 @@ def test_deadline_check_as_a_background_task_run_by_the_worker_re_enqueues_itsel
     assert late.breach_notified_at is not None
     assert late.events.filter(kind=EventKind.BREACH).count() == 1
     ran = DBTaskResult.objects.get(task_path=task_path, status="SUCCESSFUL")
-    assert ran.return_value == {"warnings": 0, "breaches": 1}
+    assert ran.return_value == {"warnings": 0, "breaches": 1, "callbacks": 0}
     # The next check is waiting for its time, 10 minutes later.
     later = DBTaskResult.objects.get(task_path=task_path, status="READY")
     assert later.args_kwargs["kwargs"] == {"every": 600}

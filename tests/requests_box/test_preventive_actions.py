@@ -37,10 +37,16 @@ def register(relationship_manager, user_a):
     return {"weekly": weekly, "training": training, "late": late, "quality": quality}
 
 
-@pytest.mark.parametrize("persona", ["user_a", "correspondent_a", "product_manager", "cio", "editor"])
-def test_only_relationship_managers_read_the_register(request, client_for, persona, register):
+@pytest.mark.parametrize("persona", ["user_a", "correspondent_a", "product_manager", "team_member", "editor"])
+def test_only_relationship_managers_and_the_cio_read_the_register(request, client_for, persona, register):
     response = client_for(request.getfixturevalue(persona)).get(REGISTER)
     assert response.status_code == 403
+
+
+def test_the_cio_reads_the_register_without_the_mailbox_links(client_for, cio, register):
+    page = client_for(cio).get(REGISTER).content.decode()
+    assert register["weekly"].title in page
+    assert f'href="{reverse("requests_box:mailbox_home")}"' not in page
 
 
 def test_the_register_shows_each_action_with_its_complaints(client_for, relationship_manager, register):

@@ -82,7 +82,7 @@ def test_the_request_page_assigns_a_team(client_for, relationship_manager, desk)
     client = client_for(relationship_manager)
     response = client.post(
         reverse("requests_box:request_action", args=[item.reference]),
-        {"action": "assign", "assign-version": item.version, "assign-team": desk.pk, "assign-assignee": ""},
+        {"action": "save", "panel-version": item.version, "panel-kind": "simple", "panel-team": desk.pk},
     )
     assert response.status_code == 302
     item.refresh_from_db()

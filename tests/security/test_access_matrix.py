@@ -38,6 +38,7 @@ ROLES = [
     "user_b",
     "correspondent_a",
     "product_manager",
+    "team_member",
     "relationship_manager",
     "cio",
     "editor",
@@ -47,9 +48,20 @@ PUBLIC = frozenset(ROLES)
 RM = frozenset({"relationship_manager"})
 READERS = frozenset({"relationship_manager", "cio"})
 DASHBOARD = frozenset({"relationship_manager", "cio", "correspondent_a"})
-# Who sees the request of user A (entity of directorate A): its author, the correspondent of the
-# directorate, the relationship managers. Not the CIO, not the product managers (see report).
-REQUEST_A = frozenset({"user_a", "correspondent_a", "relationship_manager"})
+# Who reads the request of user A (entity of directorate A, about the product manager's service, given
+# to the team member's team): its author, the correspondent of the directorate, the team member who
+# works it, the service's product manager and the CIO (both read-only), the relationship managers.
+REQUEST_A = frozenset(
+    {"user_a", "correspondent_a", "team_member", "product_manager", "relationship_manager", "cio"}
+)
+# Who sees its internal side (notes and their files): the DSI people among them, not the client.
+REQUEST_A_DSI = frozenset({"team_member", "product_manager", "relationship_manager", "cio"})
+# Who works it: the relationship managers and whoever it is given to (here the team member's team).
+WORKS_A = frozenset({"team_member", "relationship_manager"})
+# Who acts as its client (write, cancel, reopen): its author only.
+CLIENT_A = frozenset({"user_a"})
+# Complaint tables and the preventive-action register: relationship managers and the CIO.
+COMPLAINT_READERS = READERS
 # Committee of directorate A and its held meeting with published minutes.
 COMMITTEE_A = frozenset({"user_a", "correspondent_a", "relationship_manager", "cio"})
 
@@ -153,11 +165,44 @@ MATRIX: dict[str, Row] = {
     ),
     "requests_box:link_sender": Row("post", lambda w: {"reference": w["request"].reference}, RM),
     "requests_box:request_action": Row(
-        "post", lambda w: {"reference": w["request"].reference}, RM, data={"action": "note"}
+        "post",
+        lambda w: {"reference": w["request"].reference},
+        WORKS_A,
+        data={"action": "compose", "compose-mode": "note", "compose-text": "Vu."},
     ),
+    "requests_box:deadline_preview": Row(
+        "get", lambda w: {"reference": w["request"].reference}, WORKS_A, query="?urgent=1", check=is_json
+    ),
+    "requests_box:client_message": Row(
+        "post", lambda w: {"reference": w["request"].reference}, CLIENT_A, data={"message-text": "Merci"}
+    ),
+    "requests_box:client_cancel": Row(
+        "post",
+        lambda w: {"reference": w["request"].reference},
+        CLIENT_A,
+        data={"cancel-reason": "Plus utile"},
+    ),
+    "requests_box:client_reopen": Row(
+        "post", lambda w: {"reference": w["request"].reference}, CLIENT_A, data={"reopen-text": "Toujours"}
+    ),
+    "requests_box:work_queue": Row(
+        "get", no_args, {"product_manager", "team_member", "relationship_manager"}
+    ),
+    "requests_box:service_feedback": Row("get", no_args, {"product_manager"}),
     "requests_box:triage": Row("get", no_args, RM),
     "requests_box:rule_test": Row("get", no_args, RM),
-    "requests_box:preventive_actions": Row("get", no_args, RM),
+    "requests_box:preventive_actions": Row("get", no_args, COMPLAINT_READERS),
+    "requests_box:complaint_tables": Row("get", no_args, COMPLAINT_READERS),
+    "requests_box:complaint_tables_csv": Row(
+        "get",
+        lambda w: {"key": "complaints_rate_directorate"},
+        COMPLAINT_READERS,
+        check=is_download("text/csv"),
+    ),
+    "requests_box:callbacks": Row("get", no_args, RM),
+    "requests_box:callback_done": Row(
+        "post", lambda w: {"reference": w["request"].reference}, RM, data={"satisfaction-note": "Satisfait"}
+    ),
     "requests_box:mailbox_home": Row("get", no_args, RM),
     "requests_box:measures": Row("get", no_args, RM),
     "requests_box:measures_csv": Row("get", lambda w: {"key": "volume"}, RM, check=is_download("text/csv")),
@@ -262,15 +307,49 @@ EXTRA_CASES = {
         "requests_box:measures_csv",
         Row("get", lambda w: {"key": "inconnue"}, set()),
     ),
-    # An internal note's attachment: relationship managers only, even for the request's author.
+    # An internal note's attachment: the DSI side only, never the request's author nor correspondent.
     "requests_box:attachment_download[note]": (
         "requests_box:attachment_download",
         Row(
             "get",
             lambda w: {"reference": w["request"].reference, "pk": w["note_attachment"].pk},
-            RM,
+            REQUEST_A_DSI,
             check=attachment_is_safe,
         ),
+    ),
+    # A request of directorate B about no service, given to nobody: its author, the relationship
+    # managers and the CIO; not the product manager, not the team member, not directorate A.
+    "requests_box:request_detail[B]": (
+        "requests_box:request_detail",
+        Row(
+            "get",
+            lambda w: {"reference": w["request_b"].reference},
+            {"user_b", "relationship_manager", "cio"},
+        ),
+    ),
+    # Nobody but the relationship managers works it; its author writes on it.
+    "requests_box:request_action[B]": (
+        "requests_box:request_action",
+        Row(
+            "post",
+            lambda w: {"reference": w["request_b"].reference},
+            RM,
+            data={"action": "compose", "compose-mode": "note", "compose-text": "Vu."},
+        ),
+    ),
+    "requests_box:client_message[B]": (
+        "requests_box:client_message",
+        Row(
+            "post",
+            lambda w: {"reference": w["request_b"].reference},
+            {"user_b"},
+            data={"message-text": "Et ?"},
+        ),
+    ),
+    # A complaint table that does not exist: 404 for everyone.
+    "requests_box:complaint_tables_csv[unknown]": (
+        "requests_box:complaint_tables_csv",
+        Row("get", lambda w: {"key": "volume"}, set()),
     ),
 }
 
@@ -352,6 +431,8 @@ def world(
     user_b,
     correspondent_a,
     product_manager,
+    team_member,
+    support_team,
     relationship_manager,
     cio,
     editor,
@@ -385,7 +466,17 @@ def world(
         acknowledge=False,
     )
     request.kind = "projet"
-    request.save(update_fields=["kind"])
+    request.service = service
+    request.team = support_team
+    request.save(update_fields=["kind", "service", "team"])
+    request_b = box_services.create_request(
+        channel="web",
+        subject="Badge",
+        text="Perdu",
+        contact=user_b.contact,
+        submitted_by=user_b,
+        acknowledge=False,
+    )
     attachment = Attachment.objects.get(message__request=request)
     note = request.messages.create(direction="note", text="note interne", sent_at=timezone.now())
     (note_attachment,) = box_services.store_attachments(
@@ -447,12 +538,14 @@ def world(
             "user_b": user_b,
             "correspondent_a": correspondent_a,
             "product_manager": product_manager,
+            "team_member": team_member,
             "relationship_manager": relationship_manager,
             "cio": cio,
             "editor": editor,
         },
         "service_path": service.url.strip("/") + "/",
         "request": request,
+        "request_b": request_b,
         "attachment": attachment,
         "note_attachment": note_attachment,
         "quarantined": quarantined,
