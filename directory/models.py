@@ -100,6 +100,13 @@ class Contact(models.Model):
         related_name="contact",
         verbose_name=_("portal login"),
     )
+    # Never deleted when the person leaves (their requests and history stay): deactivated instead,
+    # by hand or by the directory sync (accounts/sync/).
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Unticked when the person has left the company; their requests and history stay."),
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -63,8 +63,10 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.portal = render_policy(PORTAL_POLICY)
-        self.admin = render_policy(ADMIN_POLICY)
+        # Forms may end on these origins too: the company sign-in provider's logout (accounts/).
+        extra = list(getattr(settings, "CSP_FORM_ACTION_EXTRA", []))
+        self.portal = render_policy({**PORTAL_POLICY, "form-action": PORTAL_POLICY["form-action"] + extra})
+        self.admin = render_policy({**ADMIN_POLICY, "form-action": ADMIN_POLICY["form-action"] + extra})
 
     def __call__(self, request):
         response = self.get_response(request)

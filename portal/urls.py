@@ -8,19 +8,23 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from operations.throttling import ThrottledAuthenticationForm
+from accounts.forms import PortalLoginForm
+from accounts.views import AdminLogoutView, LogoutView
 
 urlpatterns = [
     path(
         "connexion/",
         auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=ThrottledAuthenticationForm
+            redirect_authenticated_user=True, authentication_form=PortalLoginForm
         ),
         name="login",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("", include("operations.urls")),
+    # Wagtail's logout also ends the company (OpenID) session when the login came from it.
+    path("admin/logout/", AdminLogoutView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("directory.urls")),
