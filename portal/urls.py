@@ -14,9 +14,7 @@ from accounts.views import AdminLogoutView, LogoutView
 urlpatterns = [
     path(
         "connexion/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=PortalLoginForm
-        ),
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=PortalLoginForm),
         name="login",
     ),
     path("deconnexion/", LogoutView.as_view(), name="logout"),
