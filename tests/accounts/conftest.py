@@ -2,12 +2,17 @@
 (a small Django project with django-oauth-toolkit, tests/accounts/oidc_provider/) served on loopback."""
 
 import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 
 from accounts.models import PortalRole, RoleMapping
-from tests.ldapserver import GROUPS_DN, PEOPLE_DN, SERVICE_DN, SERVICE_PASSWORD, Person, Slapd, Tree
+from tests.ldapserver import GROUPS_DN, PEOPLE_DN, SERVICE_DN, SERVICE_PASSWORD, Person, Slapd, Tree, free_port
 
 LDAP_BACKEND = "accounts.ldap_backend.DirectoryLDAPBackend"
 PASSWORD = "Bonjour-2026"  # noqa: S105 - every directory person's password in the test tree
@@ -120,3 +125,87 @@ def role_mapping(db):
         RoleMapping.objects.create(group="gg-relais-correspondants", role=PortalRole.CORRESPONDENT),
         RoleMapping.objects.create(group="GG-Relais-Editeurs", role=PortalRole.EDITORS),
     ]
+
+
+# -- the OpenID provider ------------------------------------------------------------------------------
+
+OIDC_BACKEND = "accounts.oidc.DirectoryOIDCBackend"
+IDP_PACKAGE_DIR = Path(__file__).resolve().parent  # holds relais_test_idp/
+
+
+@dataclass
+class OpenIdProvider:
+    url: str
+
+    def endpoint(self, path: str) -> str:
+        return f"{self.url}/o/{path}"
+
+    def settings_for(self) -> dict:
+        return {
+            "OIDC_RP_CLIENT_ID": "relais-portail",
+            "OIDC_RP_CLIENT_SECRET": "relais-portail-secret",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT": self.endpoint("authorize/"),
+            "OIDC_OP_TOKEN_ENDPOINT": self.endpoint("token/"),
+            "OIDC_OP_USER_ENDPOINT": self.endpoint("userinfo/"),
+            "OIDC_OP_JWKS_ENDPOINT": self.endpoint(".well-known/jwks.json"),
+            "OIDC_OP_LOGOUT_ENDPOINT": self.endpoint("logout/"),
+        }
+
+
+def _rsa_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """The provider for the whole session (per test worker): ~2 s to migrate, seed and serve."""
+    tmp = tmp_path_factory.mktemp("idp")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(IDP_PACKAGE_DIR),
+        "DJANGO_SETTINGS_MODULE": "relais_test_idp.settings",
+        "IDP_DATABASE": str(tmp / "idp.sqlite3"),
+        "IDP_RSA_KEY": _rsa_key(),
+    }
+    for command in (["migrate", "-v0"], ["idp_seed"]):
+        subprocess.run([sys.executable, "-m", "django", *command], env=env, cwd=tmp, check=True, capture_output=True)
+    port = free_port()
+    log = (tmp / "idp.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        cwd=tmp,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    provider = OpenIdProvider(f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(provider.endpoint(".well-known/jwks.json"), timeout=1).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the test OpenID provider did not start: {(tmp / 'idp.log').read_text()}")
+        time.sleep(0.1)
+    yield provider
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def oidc_on(settings, oidc_provider):
+    """The portal configured to sign in through the test provider."""
+    for name, value in oidc_provider.settings_for().items():
+        setattr(settings, name, value)
+    if OIDC_BACKEND not in settings.AUTHENTICATION_BACKENDS:
+        settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, OIDC_BACKEND]
+    return oidc_provider
