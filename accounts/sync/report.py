@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 MAX_STORED_CHANGES = 1000
 
@@ -79,7 +80,7 @@ def describe(change: dict) -> str:
     if kind in ("contact_updated", "entity_updated", "directorate_renamed"):
         labels = field_labels()
         details = "; ".join(
-            f"{labels.get(name, name)}: « {old} » → « {new} »"
+            _("%(field)s: “%(old)s” → “%(new)s”") % {"field": labels.get(name, name), "old": old, "new": new}
             for name, (old, new) in change["fields"].items()
         )
         template = {
@@ -99,23 +100,28 @@ def describe(change: dict) -> str:
     return template % {"who": who}
 
 
-def kind_labels() -> dict[str, str]:
-    return {
-        "directorate_created": _("directorates created"),
-        "directorate_renamed": _("directorates renamed"),
-        "entity_created": _("entities created"),
-        "entity_updated": _("entities updated"),
-        "contact_created": _("contacts created"),
-        "contact_adopted": _("existing contacts linked to the directory"),
-        "contact_updated": _("contacts updated"),
-        "contact_deactivated": _("contacts deactivated"),
-        "contact_reactivated": _("contacts reactivated"),
-        "skipped": _("entries skipped"),
-        "unchanged": _("contacts unchanged"),
+def count_label(kind: str, n: int) -> str:
+    """`3 contacts created`, in the reader's language and with its plural rules."""
+    labels = {
+        "directorate_created": ngettext("%(n)d directorate created", "%(n)d directorates created", n),
+        "directorate_renamed": ngettext("%(n)d directorate renamed", "%(n)d directorates renamed", n),
+        "entity_created": ngettext("%(n)d entity created", "%(n)d entities created", n),
+        "entity_updated": ngettext("%(n)d entity updated", "%(n)d entities updated", n),
+        "contact_created": ngettext("%(n)d contact created", "%(n)d contacts created", n),
+        "contact_adopted": ngettext(
+            "%(n)d existing contact linked to the directory",
+            "%(n)d existing contacts linked to the directory",
+            n,
+        ),
+        "contact_updated": ngettext("%(n)d contact updated", "%(n)d contacts updated", n),
+        "contact_deactivated": ngettext("%(n)d contact deactivated", "%(n)d contacts deactivated", n),
+        "contact_reactivated": ngettext("%(n)d contact reactivated", "%(n)d contacts reactivated", n),
+        "skipped": ngettext("%(n)d entry skipped", "%(n)d entries skipped", n),
+        "unchanged": ngettext("%(n)d contact unchanged", "%(n)d contacts unchanged", n),
     }
+    return labels[kind] % {"n": n}
 
 
 def summary(counts: dict) -> str:
-    labels = kind_labels()
-    parts = [f"{counts[k]} {labels[k]}" for k in labels if counts.get(k)]
+    parts = [count_label(kind, counts[kind]) for kind in (*KINDS, "unchanged") if counts.get(kind)]
     return ", ".join(parts) or _("nothing to change")

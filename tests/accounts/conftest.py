@@ -12,7 +12,16 @@ import pytest
 import requests
 
 from accounts.models import PortalRole, RoleMapping
-from tests.ldapserver import GROUPS_DN, PEOPLE_DN, SERVICE_DN, SERVICE_PASSWORD, Person, Slapd, Tree, free_port
+from tests.ldapserver import (
+    GROUPS_DN,
+    PEOPLE_DN,
+    SERVICE_DN,
+    SERVICE_PASSWORD,
+    Person,
+    Slapd,
+    Tree,
+    free_port,
+)
 
 LDAP_BACKEND = "accounts.ldap_backend.DirectoryLDAPBackend"
 PASSWORD = "Bonjour-2026"  # noqa: S105 - every directory person's password in the test tree
@@ -174,7 +183,9 @@ def oidc_provider(tmp_path_factory):
         "IDP_RSA_KEY": _rsa_key(),
     }
     for command in (["migrate", "-v0"], ["idp_seed"]):
-        subprocess.run([sys.executable, "-m", "django", *command], env=env, cwd=tmp, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "django", *command], env=env, cwd=tmp, check=True, capture_output=True
+        )
     port = free_port()
     log = (tmp / "idp.log").open("wb")
     process = subprocess.Popen(

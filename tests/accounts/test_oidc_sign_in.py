@@ -66,14 +66,23 @@ def messages_of(client, response) -> str:
 def test_first_sign_in_creates_the_user_links_the_contact_and_maps_the_groups_claim(
     client, browser, role_mapping, entity_a
 ):
-    Contact.objects.create(email="sophie.durand@groupe-aurelia.fr", first_name="S", last_name="D", entity=entity_a)
+    Contact.objects.create(
+        email="sophie.durand@groupe-aurelia.fr", first_name="S", last_name="D", entity=entity_a
+    )
 
     response = browser.sign_in("sdurand", next_url=reverse("requests_box:triage"))
 
     assert response.status_code == 302 and response["Location"] == reverse("requests_box:triage")
     user = User.objects.get(username="sdurand")
-    assert (user.first_name, user.last_name, user.email) == ("Sophie", "Durand", "sophie.durand@groupe-aurelia.fr")
-    assert set(user.groups.values_list("name", flat=True)) == {roles.BUSINESS_USERS, roles.RELATIONSHIP_MANAGERS}
+    assert (user.first_name, user.last_name, user.email) == (
+        "Sophie",
+        "Durand",
+        "sophie.durand@groupe-aurelia.fr",
+    )
+    assert set(user.groups.values_list("name", flat=True)) == {
+        roles.BUSINESS_USERS,
+        roles.RELATIONSHIP_MANAGERS,
+    }
     assert Contact.objects.get(email="sophie.durand@groupe-aurelia.fr").user == user
     assert ExternalIdentity.objects.get(user=user).source == "oidc"
     assert client.get(reverse("requests_box:triage")).status_code == 200
@@ -158,7 +167,9 @@ def test_a_company_account_never_opens_a_local_administrators_account(client, br
     assert "_auth_user_id" not in client.session
 
 
-def test_an_unreachable_provider_gives_a_french_message_and_local_admins_still_sign_in(client, settings, oidc_on):
+def test_an_unreachable_provider_gives_a_french_message_and_local_admins_still_sign_in(
+    client, settings, oidc_on
+):
     User.objects.create_superuser("technicien", "tech@groupe-aurelia.fr", "local-pw")
     settings.OIDC_OP_JWKS_ENDPOINT = "http://127.0.0.1:9/o/.well-known/jwks.json"  # nothing listens there
 

@@ -64,7 +64,10 @@ def test_status_left_deactivates_and_a_missing_row_does_too(tmp_path):
     sync_run = run(write(tmp_path, rows))
 
     assert sync_run.counts["contact_deactivated"] == 2
-    assert set(Contact.objects.filter(is_active=False).values_list("last_name", flat=True)) == {"Martin", "Rousseau"}
+    assert set(Contact.objects.filter(is_active=False).values_list("last_name", flat=True)) == {
+        "Martin",
+        "Rousseau",
+    }
     assert not User.objects.get(username="amartin").is_active
 
 

@@ -26,7 +26,12 @@ class Command(BaseCommand):
         for login, given, family, groups, active in PEOPLE:
             email = "admin@groupe-aurelia.fr" if login == "admin" else f"{given}.{family}@groupe-aurelia.fr"
             user = User.objects.create_user(
-                login, email.lower().replace("é", "e"), PASSWORD, first_name=given, last_name=family, is_active=active
+                login,
+                email.lower().replace("é", "e"),
+                PASSWORD,
+                first_name=given,
+                last_name=family,
+                is_active=active,
             )
             for name in groups:
                 user.groups.add(Group.objects.get_or_create(name=name)[0])
