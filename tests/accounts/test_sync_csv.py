@@ -9,11 +9,17 @@ from directory.models import Contact, Directorate, Entity
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "employee_id,email,first_name,last_name,directorate_code,directorate_name,entity_name,entity_code,job_title,manager_id,status\n"
+HEADER = (
+    "employee_id,email,first_name,last_name,directorate_code,directorate_name,"
+    "entity_name,entity_code,job_title,manager_id,status\n"
+)
 ROWS = [
-    "E001,bernard.dupont@groupe-aurelia.fr,Bernard,Dupont,DFIN,Direction Financière,Contrôle de gestion,DFIN-CG,Directeur financier,,active\n",
-    "E002,Alice.Martin@groupe-aurelia.fr,Alice,Martin,DFIN,Direction Financière,Comptabilité,DFIN-COMPTA,Comptable,E001,\n",
-    "E003,chloe.rousseau@groupe-aurelia.fr,Chloé,Rousseau,DCOM,Direction Commerciale,Ventes Grands Comptes,DCOM-GC,,E001,active\n",
+    "E001,bernard.dupont@groupe-aurelia.fr,Bernard,Dupont,DFIN,Direction Financière,"
+    "Contrôle de gestion,DFIN-CG,Directeur financier,,active\n",
+    "E002,Alice.Martin@groupe-aurelia.fr,Alice,Martin,DFIN,Direction Financière,"
+    "Comptabilité,DFIN-COMPTA,Comptable,E001,\n",
+    "E003,chloe.rousseau@groupe-aurelia.fr,Chloé,Rousseau,DCOM,Direction Commerciale,"
+    "Ventes Grands Comptes,DCOM-GC,,E001,active\n",
 ]
 
 
