@@ -215,7 +215,6 @@ OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)
 OIDC_USE_PKCE = True
 OIDC_STORE_ID_TOKEN = True  # the hint for the provider's logout
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
-LOGIN_REDIRECT_URL_FAILURE = "login"
 if LDAP_URL:
     AUTHENTICATION_BACKENDS.append("accounts.ldap_backend.DirectoryLDAPBackend")
 if OIDC_RP_CLIENT_ID:

@@ -61,10 +61,16 @@ class LdapSource:
         return self._conn
 
     def people(self) -> Iterator[Person | Skipped]:
+        borrowed = self._conn is not None
         conn = self._connection()
         wanted = sorted({a for a in self.attributes.values() if a and a != conf.OU})
-        for dn, attrs in paged_search(conn, self.base, self.filterstr, wanted):
-            yield self.person(dn, attrs)
+        try:
+            for dn, attrs in paged_search(conn, self.base, self.filterstr, wanted):
+                yield self.person(dn, attrs)
+        finally:
+            if not borrowed:
+                conn.unbind_s()
+                self._conn = None
 
     # -- one entry ----------------------------------------------------------------------------------
 

@@ -78,3 +78,17 @@ def test_the_scheduled_task_syncs_the_configured_directory(ldap_on):
     assert result.return_value["status"] == "completed" and result.return_value["contact_created"] == 7
     assert DirectorySyncRun.objects.get().source == "ldap"
     assert Contact.objects.count() == 7
+
+
+def test_incomplete_company_sign_in_settings_are_reported_by_check(settings):
+    from accounts.checks import company_sign_in_settings
+
+    settings.LDAP_URL = "ldap://dc1.example.test"
+    settings.LDAP_USER_SEARCH_BASE = ""
+    settings.OIDC_RP_CLIENT_ID = "relais"
+    settings.DIRECTORY_SYNC_ATTRIBUTES = "email=,bureau=office"
+
+    ids = {error.id: error.msg for error in company_sign_in_settings(None)}
+
+    assert set(ids) == {"accounts.E001", "accounts.E002", "accounts.E003"}
+    assert "OIDC_OP_TOKEN_ENDPOINT" in ids["accounts.E003"]
