@@ -37,6 +37,7 @@ from tests.ldapserver import (  # noqa: E402
     Person,
     Slapd,
     Tree,
+    modlist,
     person_entry,
 )
 
@@ -151,23 +152,8 @@ def day_of_changes(server: Slapd, population: list[Person], rng: random.Random) 
         department = f"{rng.choice(DEPARTMENTS)} {person.directorate}"
         conn.modify_s(person.dn, [(ldap.MOD_REPLACE, "department", [department.encode()])])
     for person in people(100, start=len(population)):
-        entry = person_entry(person)
-        conn.add_s(person.dn, _modlist(entry))
+        conn.add_s(person.dn, modlist(person_entry(person)))
     return "200 deleted, 100 disabled (userAccountControl 514), 300 moved to another department, 100 added"
-
-
-def _modlist(entry: str):
-    import base64
-
-    attrs: dict[str, list[bytes]] = {}
-    for line in entry.strip().splitlines()[1:]:
-        name, _sep, value = line.partition(": ")
-        if name.endswith(":"):
-            name, raw = name[:-1], base64.b64decode(value)
-        else:
-            raw = value.encode()
-        attrs.setdefault(name, []).append(raw)
-    return list(attrs.items())
 
 
 def main() -> None:

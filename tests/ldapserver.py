@@ -175,6 +175,19 @@ def person_entry(person: Person, by_login: dict[str, Person] | None = None) -> s
     return entry(person.dn, **attrs)
 
 
+def modlist(ldif_entry: str) -> list[tuple[str, list[bytes]]]:
+    """An LDIF entry (as `person_entry` writes it) as python-ldap's `add_s` wants its attributes."""
+    attrs: dict[str, list[bytes]] = {}
+    for line in ldif_entry.strip().splitlines()[1:]:
+        name, _sep, value = line.partition(": ")
+        if name.endswith(":"):
+            name, raw = name[:-1], base64.b64decode(value)
+        else:
+            raw = value.encode()
+        attrs.setdefault(name, []).append(raw)
+    return list(attrs.items())
+
+
 def entry(dn: str, **attrs) -> str:
     lines = [_line("dn", dn)]
     for name, values in attrs.items():

@@ -268,24 +268,15 @@ class _State:
                 changed_records[record.pk] = record
             if record.pk:
                 seen.append(record.pk)
-            if not person.active and contact.is_active:
-                contact.is_active, record.deactivated_by_sync = False, True
+            # Disabled in the directory: deactivated; enabled again: back, unless deactivated by hand.
+            if contact.is_active != person.active and (contact.is_active or record.deactivated_by_sync):
+                contact.is_active, record.deactivated_by_sync = person.active, not person.active
                 changed_contacts[contact.pk] = contact
                 if record.pk:
                     changed_records[record.pk] = record
-                users_off.append(contact.user_id)
-                self.report.add(
-                    "contact_deactivated", who=_label(person.first_name, person.last_name, person.email)
-                )
-            elif person.active and not contact.is_active and record.deactivated_by_sync:
-                contact.is_active, record.deactivated_by_sync = True, False
-                changed_contacts[contact.pk] = contact
-                if record.pk:
-                    changed_records[record.pk] = record
-                users_on.append(contact.user_id)
-                self.report.add(
-                    "contact_reactivated", who=_label(person.first_name, person.last_name, person.email)
-                )
+                (users_on if person.active else users_off).append(contact.user_id)
+                kind = "contact_reactivated" if person.active else "contact_deactivated"
+                self.report.add(kind, who=_label(person.first_name, person.last_name, person.email))
         self._write(new_contacts, new_records, changed_contacts, changed_records, seen, users_off, users_on)
 
     def _values(self, person: Person) -> dict:

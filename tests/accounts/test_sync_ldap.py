@@ -12,7 +12,7 @@ from accounts.sync.engine import run_sync
 from accounts.sync.ldap_source import LdapSource
 from committees.models import Interaction, InteractionKind
 from directory.models import ClientType, Contact, ContactRole, Directorate, Entity
-from tests.ldapserver import PEOPLE_DN, Person, guid_text, person_entry
+from tests.ldapserver import PEOPLE_DN, Person, guid_text, modlist, person_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -193,7 +193,8 @@ def test_contacts_entered_by_hand_are_never_deactivated(ldap_on, entity_a):
 def test_a_wrong_search_base_does_not_deactivate_everyone(ldap_on, settings):
     conn = ldap_on.admin()
     for n in range(12):  # more people than the guard's floor
-        conn.add_s(*_add(Person(f"p{n}", "Per", f"Sonne{n}", "DSI", "Support")))
+        person = Person(f"p{n}", "Per", f"Sonne{n}", "DSI", "Support")
+        conn.add_s(person.dn, modlist(person_entry(person)))
     sync()
     settings.LDAP_SYNC_BASE = f"ou=DFIN,{PEOPLE_DN}"  # a mistake: most people are elsewhere
 
@@ -204,21 +205,6 @@ def test_a_wrong_search_base_does_not_deactivate_everyone(ldap_on, settings):
     assert Contact.objects.filter(is_active=False).count() == 0
     run = sync(allow_mass_deactivation=True)
     assert run.counts["contact_deactivated"] == Contact.objects.filter(is_active=False).count() == 17
-
-
-def _add(person: Person):
-    entry = person_entry(person)
-    attrs = {}
-    for line in entry.strip().splitlines()[1:]:
-        name, _sep, value = line.partition(": ")
-        if name.endswith(":"):
-            import base64
-
-            name, raw = name[:-1], base64.b64decode(value)
-        else:
-            raw = value.encode()
-        attrs.setdefault(name, []).append(raw)
-    return person.dn, list(attrs.items())
 
 
 class _Interrupted(Exception):
