@@ -42,3 +42,8 @@ class PortalLoginForm(CompanyAccountMixin, ThrottledAuthenticationForm):
 
 class AdminLoginForm(CompanyAccountMixin, ThrottledAdminLoginForm):
     """Wagtail's login page (setting WAGTAILADMIN_USER_LOGIN_FORM)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's form declares the field without a label: "Password", in English, on a French page.
+        self.fields["password"].label = _("Password")

@@ -3,13 +3,16 @@
 Model permissions guard them: by default only superusers (the technical administrator) see them,
 since a role mapping hands out roles such as CIO."""
 
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic.models import InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from accounts.models import DirectorySyncRun, ExternalIdentity, RoleMapping
 from accounts.sync.report import describe, summary
@@ -42,7 +45,27 @@ class ExternalIdentityViewSet(ModelViewSet):
         return ExternalIdentity.objects.select_related("user")
 
 
+class WrittenBySyncOnly(ModelPermissionPolicy):
+    """Sync runs are records: they may be read and deleted, never added or edited by hand."""
+
+    def user_has_permission(self, user, action):
+        return action not in ("add", "change") and super().user_has_permission(user, action)
+
+
 class SyncRunInspectView(InspectView):
+    def get_dry_run_display_value(self):
+        return _("Yes") if self.object.dry_run else _("No")
+
+    def get_finished_at_display_value(self):
+        return (
+            date_format(localtime(self.object.finished_at), "DATETIME_FORMAT")
+            if self.object.finished_at
+            else "—"
+        )
+
+    def get_error_display_value(self):
+        return self.object.error or "—"
+
     def get_counts_display_value(self):
         return summary(self.object.counts)
 
@@ -60,8 +83,8 @@ class DirectorySyncRunViewSet(ModelViewSet):
     list_display = [
         "__str__",
         "status",
-        "dry_run",
-        Column("changes_total", label=_("changes")),
+        BooleanColumn("dry_run", label=_("Dry run")),
+        Column("changes_total", label=_("Changes")),
         "finished_at",
     ]
     list_filter = ["status", "source", "dry_run"]

@@ -1,6 +1,10 @@
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 
-from accounts.viewsets import CompanySignInViewSetGroup
+from accounts.models import DirectorySyncRun
+from accounts.viewsets import CompanySignInViewSetGroup, WrittenBySyncOnly
+
+register_permission_policy(DirectorySyncRun, WrittenBySyncOnly(DirectorySyncRun))
 
 
 @hooks.register("register_admin_viewset")

@@ -11,6 +11,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts.forms import PortalLoginForm
 from accounts.views import AdminLogoutView, LogoutView
 
+# Wagtail's login page loads its icons and JavaScript catalogue before anyone is logged in: without
+# this, LoginRequiredMiddleware answers them with the portal's login page (drawn inside Wagtail's).
+for pattern in wagtailadmin_urls.urlpatterns:
+    if getattr(pattern, "name", None) in ("wagtailadmin_sprite", "wagtailadmin_javascript_catalog"):
+        login_not_required(pattern.callback)
+
 urlpatterns = [
     path(
         "connexion/",

@@ -217,6 +217,7 @@ def oidc_on(settings, oidc_provider):
     """The portal configured to sign in through the test provider."""
     for name, value in oidc_provider.settings_for().items():
         setattr(settings, name, value)
+    settings.CSP_FORM_ACTION_EXTRA = [oidc_provider.url]  # what portal/settings.py derives from the env
     if OIDC_BACKEND not in settings.AUTHENTICATION_BACKENDS:
         settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, OIDC_BACKEND]
     return oidc_provider

@@ -1,5 +1,7 @@
 """The back office's company sign-in screens: role mapping, company accounts, sync runs."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
@@ -75,3 +77,12 @@ def test_a_sync_run_shows_its_changes_in_french(technical_admin):
     assert "Interlocuteur mis à jour : Bernard Dupont (fonction : « Chef » → « Directeur »)" in page
     assert "1 interlocuteur créé, 1 interlocuteur désactivé, 5 interlocuteurs inchangés" in page
     assert "… et 1 de plus" in page
+    values = dict(re.findall(r"<dt>([^<]+)</dt>\s*<dd>\s*([^<]*?)\s*</dd>", page))
+    assert values["Simulation"] == "Non" and values["Terminé le"] == "—" and values["Erreur"] == "—"
+
+
+def test_sync_runs_are_never_added_or_edited_by_hand(technical_admin):
+    listing = technical_admin.get(reverse("directorysyncrun:index")).content.decode()
+
+    assert reverse("directorysyncrun:add") not in listing
+    assert technical_admin.get(reverse("directorysyncrun:add")).status_code in (302, 403)

@@ -92,3 +92,12 @@ def test_incomplete_company_sign_in_settings_are_reported_by_check(settings):
 
     assert set(ids) == {"accounts.E001", "accounts.E002", "accounts.E003"}
     assert "OIDC_OP_TOKEN_ENDPOINT" in ids["accounts.E003"]
+
+
+def test_wagtails_login_page_is_french_and_loads_its_icons_before_login(client):
+    page = client.get(reverse("wagtailadmin_login")).content.decode()
+    assert "Mot de passe" in page and ">Password" not in page
+
+    sprite = client.get(reverse("wagtailadmin_sprite"))
+    assert sprite.status_code == 200 and sprite["Content-Type"].startswith("image/svg+xml")
+    assert client.get(reverse("wagtailadmin_javascript_catalog")).status_code == 200
