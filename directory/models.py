@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ClientType(models.TextChoices):
@@ -118,6 +119,13 @@ class Contact(models.Model):
         on_delete=models.SET_NULL,
         related_name="contact",
         verbose_name=_("portal login"),
+    )
+    # Never deleted when the person leaves (their requests and history stay): deactivated instead,
+    # by hand or by the directory sync (accounts/sync/).
+    is_active = models.BooleanField(
+        pgettext_lazy("contact", "active"),
+        default=True,
+        help_text=_("Unticked when the person has left the company; their requests and history stay."),
     )
 
     class Meta:

@@ -50,8 +50,8 @@ class ContactViewSet(GuardedSnippetViewSet):
     model = Contact
     icon = "user"
     menu_label = _("Contacts")
-    list_display = ["full_name", "email", "entity", "role", "is_correspondent"]
-    list_filter = ["role", "is_correspondent", "entity__directorate", "entity__client_type"]
+    list_display = ["full_name", "email", "entity", "role", "is_correspondent", "is_active"]
+    list_filter = ["role", "is_correspondent", "is_active", "entity__directorate", "entity__client_type"]
     search_fields = ["first_name", "last_name", "email", "entity__name"]
     search_backend_name = None
     list_per_page = 50
@@ -60,7 +60,10 @@ class ContactViewSet(GuardedSnippetViewSet):
         FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
         FieldPanel("entity"),
         FieldRowPanel([FieldPanel("role"), FieldPanel("job_title")]),
-        MultiFieldPanel([FieldPanel("is_correspondent"), FieldPanel("user")], heading=_("Portal access")),
+        MultiFieldPanel(
+            [FieldPanel("is_correspondent"), FieldPanel("user"), FieldPanel("is_active")],
+            heading=_("Portal access"),
+        ),
     ]
 
     def get_queryset(self, request):

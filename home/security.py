@@ -63,10 +63,21 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.portal = render_policy(PORTAL_POLICY)
-        self.admin = render_policy(ADMIN_POLICY)
+        self.policies = (None, "", "")
+
+    def _policies(self) -> tuple[str, str]:
+        # Forms may end on these origins too: the company sign-in provider's logout (accounts/).
+        extra = list(getattr(settings, "CSP_FORM_ACTION_EXTRA", []))
+        if extra != self.policies[0]:
+            self.policies = (
+                extra,
+                render_policy({**PORTAL_POLICY, "form-action": PORTAL_POLICY["form-action"] + extra}),
+                render_policy({**ADMIN_POLICY, "form-action": ADMIN_POLICY["form-action"] + extra}),
+            )
+        return self.policies[1], self.policies[2]
 
     def __call__(self, request):
+        portal, admin = self._policies()
         response = self.get_response(request)
         header = (
             "Content-Security-Policy-Report-Only"
@@ -74,6 +85,6 @@ class ContentSecurityPolicyMiddleware:
             else "Content-Security-Policy"
         )
         if header not in response.headers:
-            policy = self.admin if request.path.startswith(ADMIN_PREFIX) else self.portal
+            policy = admin if request.path.startswith(ADMIN_PREFIX) else portal
             response.headers[header] = policy
         return response

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
+from accounts.sync.sources import sync_configured
 from operations import queue
 from operations.models import PeriodicJob
 
@@ -45,6 +46,12 @@ def jobs() -> list[Job]:
         Job("check_deadlines", "requests_box.tasks.check_deadlines", every["check_deadlines"]),
         Job("send_surveys", "kpis.surveys.tasks.send_due_surveys", every["send_surveys"]),
         Job("refresh_indicators", "kpis.tasks.refresh_standard_periods", every["refresh_indicators"]),
+        Job(
+            "sync_directory",
+            "accounts.tasks.sync_directory",
+            every["sync_directory"],
+            enabled=sync_configured,
+        ),
     ]
 
 

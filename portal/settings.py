@@ -59,6 +59,7 @@ WAGTAILADMIN_BASE_URL = PORTAL_BASE_URL
 
 INSTALLED_APPS = [
     "home",
+    "accounts",
     "directory",
     "catalogue",
     "requests_box",
@@ -170,7 +171,7 @@ AUTHENTICATION_BACKENDS = [
     "operations.throttling.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-WAGTAILADMIN_USER_LOGIN_FORM = "operations.throttling.ThrottledAdminLoginForm"
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"  # throttled, says when LDAP is down
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)  # per user name from one address
 LOGIN_FAILURE_LIMIT_ANY_ADDRESS = envint("LOGIN_FAILURE_LIMIT_ANY_ADDRESS", 20)
 LOGIN_DEVICE_FAILURE_LIMIT = envint("LOGIN_DEVICE_FAILURE_LIMIT", 5)  # per trusted browser
@@ -182,6 +183,47 @@ TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Company sign-in (accounts/): LDAP / Active Directory and/or OpenID Connect when set; local accounts
+# (the technical administrator) always work. The directory sync reads the same LDAP, or an HR CSV.
+LDAP_URL = os.environ.get("LDAP_URL", "")  # several servers: space-separated
+LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "")
+LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+LDAP_USER_SEARCH_BASE = os.environ.get("LDAP_USER_SEARCH_BASE", "")
+LDAP_USER_FILTER = os.environ.get("LDAP_USER_FILTER", "(sAMAccountName=%(user)s)")
+LDAP_GROUP_SEARCH_BASE = os.environ.get("LDAP_GROUP_SEARCH_BASE", "") or LDAP_USER_SEARCH_BASE
+LDAP_GROUP_FILTER = os.environ.get("LDAP_GROUP_FILTER", "(|(objectClass=group)(objectClass=groupOfNames))")
+LDAP_START_TLS = envbool("LDAP_START_TLS", False)
+LDAP_CA_CERT_FILE = os.environ.get("LDAP_CA_CERT_FILE", "")
+LDAP_TIMEOUT = envint("LDAP_TIMEOUT", 5)
+LDAP_SYNC_BASE = os.environ.get("LDAP_SYNC_BASE", "") or LDAP_USER_SEARCH_BASE
+LDAP_SYNC_FILTER = os.environ.get(
+    "LDAP_SYNC_FILTER", "(&(objectClass=user)(!(objectClass=computer))(mail=*))"
+)
+DIRECTORY_SYNC_ATTRIBUTES = os.environ.get("DIRECTORY_SYNC_ATTRIBUTES", "")  # e.g. entity=division,phone=
+DIRECTORY_SYNC_CSV = os.environ.get("DIRECTORY_SYNC_CSV", "")  # when set, the sync reads this HR export
+DIRECTORY_SYNC_MAX_DEACTIVATION_PERCENT = envint("DIRECTORY_SYNC_MAX_DEACTIVATION_PERCENT", 10)
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's logout
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+if LDAP_URL:
+    AUTHENTICATION_BACKENDS.append("accounts.ldap_backend.DirectoryLDAPBackend")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.DirectoryOIDCBackend")
+# Logging out ends on the provider's logout page: the CSP's form-action must allow its origin.
+CSP_FORM_ACTION_EXTRA = ["/".join(OIDC_OP_LOGOUT_ENDPOINT.split("/")[:3])] if OIDC_OP_LOGOUT_ENDPOINT else []
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -273,6 +315,7 @@ SCHEDULER_INTERVALS = {
     "check_deadlines": envint("SCHEDULE_CHECK_DEADLINES_SECONDS", 300),
     "send_surveys": envint("SCHEDULE_SEND_SURVEYS_SECONDS", 900),
     "refresh_indicators": envint("SCHEDULE_REFRESH_INDICATORS_SECONDS", 3600),
+    "sync_directory": envint("SCHEDULE_SYNC_DIRECTORY_SECONDS", 3600),
 }
 # `manage.py worker` beats every few seconds; a worker silent for longer is lost and its task retried.
 WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 10)

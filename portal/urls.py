@@ -7,20 +7,28 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.forms import PortalLoginForm
+from accounts.views import AdminLogoutView, LogoutView
 from home.media import media_urlpatterns
-from operations.throttling import ThrottledAuthenticationForm
+
+# Wagtail's login page loads its icons and JavaScript catalogue before anyone is logged in: without
+# this, LoginRequiredMiddleware answers them with the portal's login page (drawn inside Wagtail's).
+for pattern in wagtailadmin_urls.urlpatterns:
+    if getattr(pattern, "name", None) in ("wagtailadmin_sprite", "wagtailadmin_javascript_catalog"):
+        login_not_required(pattern.callback)
 
 urlpatterns = [
     path(
         "connexion/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=ThrottledAuthenticationForm
-        ),
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=PortalLoginForm),
         name="login",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("", include("operations.urls")),
+    # Wagtail's logout also ends the company (OpenID) session when the login came from it.
+    path("admin/logout/", AdminLogoutView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("directory.urls")),

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages the portal needs, when missing: `run` for serving and printing PDFs,
-# `test` adds the real servers and browser the tests drive (Dovecot IMAP, Chromium, pdftotext).
+# `test` adds the real servers and browser the tests drive (Dovecot IMAP, Chromium, pdftotext, slapd).
+# python-ldap (company sign-in) has no wheel: pip builds it with gcc, Python's and OpenLDAP's headers.
 set -euo pipefail
 mode=${1:-run}
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2)
+packages+=(gcc python3-dev libldap2-dev libsasl2-dev)
 if [ "$mode" = test ]; then
   packages+=(dovecot-imapd chromium poppler-utils nginx-light openssl postgresql-client redis-tools gettext)
+  packages+=(slapd)
 fi
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install ${packages[*]} yourself"; exit 0; }
 missing=()

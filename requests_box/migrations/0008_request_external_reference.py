@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('catalogue', '0006_printed_document_draft_previews'),
         ('directory', '0002_roles'),
-        ('requests_box', '0006_team_permissions'),
+        ('requests_box', '0007_complaint_codification_callbacks_cancel'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -117,6 +117,10 @@ MATRIX: dict[str, Row] = {
     "login": Row("get", no_args, PUBLIC, public=True),
     "logout": Row("post", no_args, PUBLIC, public=True, ends_on_login=True),
     "set_language": Row("post", no_args, PUBLIC, public=True),
+    # -- company sign-in (accounts/): not found unless OIDC_* is set; configured, anyone may start a
+    # sign-in and come back from the provider (tests/accounts/test_oidc_sign_in.py).
+    "oidc_authentication_init": Row("get", no_args, set(), public=True),
+    "oidc_authentication_callback": Row("get", no_args, set(), public=True),
     # -- operations: health for load balancers, unlocking a throttled account, the operations page
     "health": Row("get", no_args, PUBLIC, public=True, check=is_json),
     "unlock_request": Row("get", no_args, PUBLIC, public=True),
