@@ -2,11 +2,13 @@
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import ServicePage
+from catalogue.selectors import offered_services
 from directory.models import Contact, Entity
 from requests_box.models import (
     MANUAL_CHANNELS,
@@ -83,8 +85,14 @@ class ServiceChoiceField(forms.ModelChoiceField):
         return obj.title
 
 
-def service_queryset():
-    return ServicePage.objects.live().order_by("title")
+def service_queryset(keep=None):
+    """The services a request can be about: those the catalogue offers (a retired service is offered
+    nowhere), plus ``keep``, the service a request already has, so that requalifying it elsewhere never
+    silently drops it."""
+    services = offered_services()
+    if keep is not None:
+        services = ServicePage.objects.filter(Q(pk__in=services.values("pk")) | Q(pk=keep))
+    return services.order_by("title")
 
 
 class NewRequestForm(TextWithFilesForm):
@@ -263,10 +271,10 @@ class PanelForm(VersionedForm):
     COMPLAINT_FIELDS = ("cause", "founded", "grievance", "serious")
     ASSIGNMENT_FIELDS = ("assignee", "team")
 
-    def __init__(self, *args, manager: bool = False, **kwargs):
+    def __init__(self, *args, manager: bool = False, keep_service: int | None = None, **kwargs):
         kwargs.setdefault("prefix", "panel")
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = service_queryset()
+        self.fields["service"].queryset = service_queryset(keep=keep_service)
         if manager:
             self.fields["assignee"].queryset = staff_queryset()
             self.fields["team"].queryset = team_queryset()
@@ -292,7 +300,7 @@ class PanelForm(VersionedForm):
             "assignee": request.assignee_id,
             "team": request.team_id,
         }
-        return cls(data, initial=initial, manager=manager)
+        return cls(data, initial=initial, manager=manager, keep_service=request.service_id)
 
     def qualification(self, request) -> dict:
         data = self.cleaned_data

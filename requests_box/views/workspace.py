@@ -156,7 +156,7 @@ def _bind(action: str, request, access: selectors.RequestAccess, data=None):
     data = request.POST if data is None else data
     files = request.FILES or None
     if action == "save":
-        return PanelForm(data, manager=access.manager)
+        return PanelForm(data, manager=access.manager, keep_service=client_request.service_id)
     if action == "status":
         return StatusForm(data, current=client_request.status, manager=access.manager, prefix="status")
     if action == "compose":

@@ -76,3 +76,22 @@ def test_editors_find_the_retired_services_listed(client_for, editor, product_ma
     menu = client.get(reverse("wagtailadmin_home")).content.decode()  # the sidebar, as JSON
     assert "Services retir\\u00e9s" in menu and "maturity=retire" in menu
     assert client_for(user_a).get(url).status_code in (302, 403)
+
+
+def test_not_offered_when_asking_for_something(client_for, user_a, offer):
+    html = client_for(user_a).get(reverse("requests_box:new_request")).content.decode()
+    assert "Smartphone professionnel" in html and RETIRED not in html
+    response = client_for(user_a).post(
+        reverse("requests_box:new_request"),
+        {"service": "FAX", "subject": "Un fax", "description": "Envoyer un fax."},
+    )
+    assert response.status_code == 200  # refused, the form shown again with what was typed
+    assert "Un fax" in response.content.decode()
+
+
+def test_a_request_already_on_a_retired_service_keeps_it(offer):
+    from requests_box.forms import PanelForm
+
+    assert "FAX" not in {s.code for s in PanelForm(manager=False).fields["service"].queryset}
+    kept = PanelForm(manager=False, keep_service=offer["retired"].pk).fields["service"].queryset
+    assert {s.code for s in kept} == {"MOBILE", "FAX"}
