@@ -151,16 +151,21 @@ def actions_of_owner(user) -> QuerySet[Action]:
 
 
 def contacts_with_follow_up() -> QuerySet[Contact]:
-    """Contacts with the date they were last met and the date of their next planned committee meeting."""
-    return Contact.objects.select_related("entity__directorate").annotate(
-        last_met=Max("interactions__date", filter=Q(interactions__kind__in=MET_KINDS)),
-        next_meeting=Min(
-            "attendances__meeting__scheduled_at",
-            filter=Q(
-                attendances__meeting__status=MeetingStatus.PLANNED,
-                attendances__meeting__scheduled_at__gte=timezone.now(),
+    """Contacts still in the company (a contact who has left is not followed up) with the date they were
+    last met and the date of their next planned committee meeting."""
+    return (
+        Contact.objects.filter(is_active=True)
+        .select_related("entity__directorate")
+        .annotate(
+            last_met=Max("interactions__date", filter=Q(interactions__kind__in=MET_KINDS)),
+            next_meeting=Min(
+                "attendances__meeting__scheduled_at",
+                filter=Q(
+                    attendances__meeting__status=MeetingStatus.PLANNED,
+                    attendances__meeting__scheduled_at__gte=timezone.now(),
+                ),
             ),
-        ),
+        )
     )
 
 
