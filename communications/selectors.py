@@ -60,36 +60,27 @@ def plan_by_month(year: int) -> list[tuple[dt.date, list[PlanItem]]]:
     return [(dt.date(year, month, 1), by_month.get(month, [])) for month in range(1, 13)]
 
 
-def entity_communications(entity, limit: int = 200) -> list[dict]:
-    """What an entity's contacts were sent and attended, newest first (for the relationship timeline)."""
-    rows = []
-    for delivery in (
-        Delivery.objects.filter(
-            contact__entity=entity, status__in=[DeliveryStatus.SENT, DeliveryStatus.BOUNCED]
+def communication_events(*, entity=None, contact=None, limit: int = 200) -> list:
+    """What an entity's contacts (or one contact) were sent, for the relationship timeline; what they
+    attended shows there already as the interactions recorded with the attendance."""
+    from committees.selectors import TimelineEvent
+
+    deliveries = Delivery.objects.filter(status__in=[DeliveryStatus.SENT, DeliveryStatus.BOUNCED])
+    deliveries = (
+        deliveries.filter(contact=contact)
+        if contact is not None
+        else deliveries.filter(contact__entity=entity)
+    )
+    by_campaign: dict[int, tuple] = {}
+    for delivery in deliveries.select_related("campaign", "contact").order_by("-sent_at")[:limit]:
+        entry = by_campaign.setdefault(delivery.campaign_id, (delivery.campaign, delivery.sent_at, []))
+        entry[2].append(delivery.contact.full_name)
+    return [
+        TimelineEvent(
+            timezone.localdate(sent_at) if sent_at else timezone.localdate(),
+            "communication",
+            campaign.title,
+            ", ".join(names),
         )
-        .select_related("campaign", "contact")
-        .order_by("-sent_at")[:limit]
-    ):
-        rows.append(
-            {
-                "day": timezone.localdate(delivery.sent_at) if delivery.sent_at else None,
-                "kind": "campaign",
-                "label": f"{delivery.campaign.title} · {delivery.contact.full_name}",
-                "badge": delivery.status,
-            }
-        )
-    for registration in (
-        Registration.objects.filter(contact__entity=entity)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .select_related("event", "contact")
-        .order_by("-event__starts_at")[:limit]
-    ):
-        rows.append(
-            {
-                "day": timezone.localdate(registration.event.starts_at),
-                "kind": "event",
-                "label": f"{registration.event.title} · {registration.contact.full_name}",
-                "badge": "attended" if registration.attended else registration.status,
-            }
-        )
-    return rows
+        for campaign, sent_at, names in by_campaign.values()
+    ]

@@ -283,3 +283,37 @@ def test_a_newsletter_gathers_the_news_published_since_the_last_one(campaign, ne
     )
     assert services.fill_newsletter(newsletter) == 1
     assert list(newsletter.news_pages.all()) == [news.specific] or newsletter.news_pages.count() == 1
+
+
+def _bounce_of(received) -> bytes:
+    """A delivery status notification as a mail server writes it, returning the real mail's headers."""
+    original = received["message"].as_bytes(policy=policy.SMTP)
+    return (
+        b"From: MAILER-DAEMON@mx.groupe-aurelia.fr\r\nTo: " + received["from"].encode() + b"\r\n"
+        b"Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn-1@mx.groupe-aurelia.fr>\r\n"
+        b"Date: Sun, 06 Dec 2026 10:00:00 +0100\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: multipart/report; report-type=delivery-status; boundary=B\r\n\r\n--B\r\n"
+        b"Content-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n--B\r\n"
+        b"Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.groupe-aurelia.fr\r\n\r\n"
+        b"Final-Recipient: rfc822; " + received["to"][0].encode() + b"\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        b"\r\n--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        + original.split(b"\r\n\r\n")[0]
+        + b"\r\n--B--\r\n"
+    )
+
+
+def test_a_bounce_reaching_the_mailbox_is_ignored_there_never_a_request(campaign, people, queue, smtp_server):  # noqa: F811
+    from requests_box import signals
+    from requests_box.intake.intake import Intake
+    from requests_box.models import IgnoredMessage, Request
+
+    queue(campaign)
+    received = {item["to"][0]: item for item in smtp_server.wait_for(3)}["denis.leroy@groupe-aurelia.fr"]
+    before = Request.objects.count()
+    assert Intake(acknowledge=False).ingest(_bounce_of(received), source="test").outcome == "ignored"
+    assert Request.objects.count() == before
+    if not hasattr(signals, "mail_ignored"):
+        # Until the mailbox sends its signal, the stored mail is matched the way the receiver will do it.
+        with IgnoredMessage.objects.get().raw.open("rb") as handle:
+            assert bounces.record_bounce(handle.read())
+    assert Delivery.objects.get(contact=people["denis"]).status == DeliveryStatus.BOUNCED

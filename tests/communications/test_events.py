@@ -125,3 +125,22 @@ def test_a_user_without_a_contact_is_told_why_they_cannot_register(client, event
     response = client.post(reverse("communications:event_register", args=[event.pk]), follow=True)
     assert "n’est lié à aucun interlocuteur" in response.content.decode()
     assert not Registration.objects.exists()
+
+
+def test_the_entity_timeline_shows_the_campaigns_its_contacts_received(
+    client, campaign, people, relationship_manager, entity_a, settings
+):
+    from communications import services
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}
+    }
+    services.queue_campaign(campaign)
+    services.send_next_batch(campaign.pk)
+    client.force_login(relationship_manager)
+    timeline = client.get(reverse("committees:entity_timeline", args=[entity_a.code])).content.decode()
+    assert "Campagne reçue" in timeline and "Lancement visio" in timeline and "Denis Leroy" in timeline
+    contact_page = client.get(
+        reverse("committees:contact_timeline", args=[people["alice"].pk])
+    ).content.decode()
+    assert "Lancement visio" in contact_page
