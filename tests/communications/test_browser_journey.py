@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def test_editor_composes_previews_tests_and_sends_a_campaign(
-    page,
-    steps,
+    page,  # noqa: F811
+    steps,  # noqa: F811
     editor,
     user_a,
     correspondent_a,
