@@ -13,7 +13,7 @@ import socket
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +31,6 @@ from communications.models import (
 )
 
 logger = logging.getLogger("relais.communications")
-INSERT_CHUNK = 1000
 
 
 class CampaignError(Exception):
@@ -102,17 +101,7 @@ def queue_campaign(campaign: Campaign, *, user=None) -> int:
         if problems:
             raise CampaignError(problems)
         now = timezone.now()
-        recipients = audiences.members(campaign.audience, kind=campaign.kind).values_list("pk", "email")
-        count, chunk = 0, []
-        for contact_id, email in recipients.iterator(chunk_size=INSERT_CHUNK):
-            chunk.append(Delivery(campaign_id=campaign.pk, contact_id=contact_id, email=email))
-            if len(chunk) == INSERT_CHUNK:
-                Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
-                count += len(chunk)
-                chunk = []
-        if chunk:
-            Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
-            count += len(chunk)
+        count = _insert_deliveries(campaign, audiences.members(campaign.audience, kind=campaign.kind))
         campaign.status = CampaignStatus.SCHEDULED
         campaign.queued_at = now
         campaign.recipients = count
@@ -121,6 +110,22 @@ def queue_campaign(campaign: Campaign, *, user=None) -> int:
         transaction.on_commit(lambda: _enqueue(send_campaign, campaign.pk, start))
     logger.info("campaign %s queued for %d recipients", campaign.pk, count)
     return count
+
+
+def _insert_deliveries(campaign: Campaign, recipients) -> int:
+    """One delivery per recipient in a single INSERT … SELECT: nothing goes through Python memory,
+    and a row already there (unique campaign, contact) is left as it is. (`WHERE 1 = 1`: SQLite's
+    parser needs a WHERE before ON CONFLICT in an INSERT … SELECT.)"""
+    sql, params = recipients.values(recipient_id=F("pk"), recipient_email=F("email")).query.sql_with_params()
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (campaign_id, contact_id, email, status, attempts, error) "  # noqa: S608 - no user text: the ORM's own SQL and quoted names
+            f"SELECT %s, r.recipient_id, r.recipient_email, %s, 0, '' FROM ({sql}) r "
+            "WHERE 1 = 1 ON CONFLICT DO NOTHING",
+            [campaign.pk, DeliveryStatus.PENDING, *params],
+        )
+    return Delivery.objects.filter(campaign=campaign).count()
 
 
 def _enqueue(task, campaign_id: int, run_after: dt.datetime | None) -> None:
