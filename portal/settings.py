@@ -323,6 +323,7 @@ SCHEDULER_INTERVALS = {
     "send_surveys": envint("SCHEDULE_SEND_SURVEYS_SECONDS", 900),
     "refresh_indicators": envint("SCHEDULE_REFRESH_INDICATORS_SECONDS", 3600),
     "sync_directory": envint("SCHEDULE_SYNC_DIRECTORY_SECONDS", 3600),
+    "event_reminders": envint("SCHEDULE_EVENT_REMINDERS_SECONDS", 3600),
 }
 # `manage.py worker` beats every few seconds; a worker silent for longer is lost and its task retried.
 WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 10)

@@ -144,3 +144,17 @@ def test_the_entity_timeline_shows_the_campaigns_its_contacts_received(
         reverse("committees:contact_timeline", args=[people["alice"].pk])
     ).content.decode()
     assert "Lancement visio" in contact_page
+
+
+def test_the_scheduler_runs_the_event_reminders(event, people, on_commit, smtp_server):  # noqa: F811
+    from operations import scheduler
+
+    on_commit(events.register, event=event, contact=people["alice"])
+    smtp_server.wait_for(1)
+    event.starts_at = timezone.now() + dt.timedelta(hours=20)
+    event.ends_at = event.starts_at + dt.timedelta(hours=2)
+    event.save()
+    job = next(job for job in scheduler.jobs() if job.name == "event_reminders")
+    scheduler.ensure_rows([job])
+    assert scheduler.run_due([job]) == ["event_reminders"]
+    assert str(smtp_server.wait_for(2)[1]["message"]["Subject"]).strip() == "Rappel : Techday"
