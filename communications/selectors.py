@@ -84,3 +84,28 @@ def communication_events(*, entity=None, contact=None, limit: int = 200) -> list
         )
         for campaign, sent_at, names in by_campaign.values()
     ]
+
+
+def communication_summary(start_at: dt.datetime, end_at: dt.datetime) -> dict:
+    """The CIO dashboard's communication section for a period: campaigns queued in it with their
+    measures, events held in it with registrations and attendance (a constant number of queries)."""
+    from communications.events import event_measures
+    from communications.services import campaign_measures
+
+    campaigns = list(
+        Campaign.objects.filter(queued_at__gte=start_at, queued_at__lt=end_at).order_by("-queued_at")[:50]
+    )
+    measures = campaign_measures([c.pk for c in campaigns])
+    held = list(
+        Event.objects.filter(starts_at__gte=start_at, starts_at__lt=end_at).order_by("starts_at")[:50]
+    )
+    attendance = event_measures([e.pk for e in held])
+    totals = {
+        key: sum(m[key] for m in measures.values())
+        for key in ("total", "delivered", "bounced", "clicks", "unsubscribed")
+    }
+    return {
+        "campaigns": [(c, measures[c.pk]) for c in campaigns],
+        "events": [(e, attendance[e.pk]) for e in held],
+        "totals": totals,
+    }

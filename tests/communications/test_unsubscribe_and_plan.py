@@ -73,3 +73,22 @@ def test_lists_keep_their_query_count(client, editor, audience_a, django_assert_
         assert client.get(reverse("communications:campaign_list")).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("communications:plan"), {"annee": "2026"}).status_code == 200
+
+
+def test_the_cio_dashboard_has_a_communication_section(client, cio, campaign, event, people, settings):
+    from communications import events, services
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}
+    }
+    services.queue_campaign(campaign)
+    services.send_next_batch(campaign.pk)
+    events.register(event=event, contact=people["alice"])
+    client.force_login(cio)
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    page = client.get(reverse("kpis:dashboard"), {"period": "month", "ref": today}).content.decode()
+    assert "1 campagne envoyée sur la période" in page
+    assert "3 destinataires, 3 remis, 0 rejetés, 0 clics, 0 désabonnements." in page
+    assert "Lancement visio" in page
