@@ -126,7 +126,7 @@ class Campaign(models.Model):
     kind = models.CharField(
         _("kind of communication"),
         max_length=20,
-        choices=[c for c in CommunicationKind.choices if c[0] != CommunicationKind.EVENT],
+        choices=CommunicationKind.choices,
         default=CommunicationKind.ANNOUNCEMENT,
     )
     subject = models.CharField(

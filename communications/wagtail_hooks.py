@@ -4,7 +4,8 @@ from wagtail import hooks
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 
-from communications.models import Campaign, Event
+from communications import access
+from communications.models import Audience, Campaign, Event
 from communications.viewsets import CommunicationsViewSetGroup
 
 register_snippet(CommunicationsViewSetGroup)
@@ -16,6 +17,10 @@ def portal_buttons(snippet, user, next_url=None):
     if isinstance(snippet, Campaign):
         yield ListingButton(
             _("Preview, test, send"), reverse("communications:campaign_detail", args=[snippet.pk]), priority=5
+        )
+    elif isinstance(snippet, Audience) and access.can_manage_audiences(user):
+        yield ListingButton(
+            _("Members"), reverse("communications:audience_detail", args=[snippet.pk]), priority=5
         )
     elif isinstance(snippet, Event):
         yield ListingButton(

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='internal title')),
-                ('kind', models.CharField(choices=[('annonce', 'Announcements'), ('lettre', 'Newsletter')], default='annonce', max_length=20, verbose_name='kind of communication')),
+                ('kind', models.CharField(choices=[('annonce', 'Announcements'), ('lettre', 'Newsletter'), ('evenement', 'Event invitations')], default='annonce', max_length=20, verbose_name='kind of communication')),
                 ('subject', models.CharField(help_text='Merge fields: {{ first_name }}, {{ entity }}.', max_length=200, verbose_name='e-mail subject')),
                 ('intro', models.TextField(blank=True, help_text='Plain text; a blank line starts a paragraph. Merge fields: {{ first_name }}, {{ last_name }}, {{ entity }}, {{ directorate }}.', verbose_name='introduction')),
                 ('link_leaflet', models.BooleanField(default=False, verbose_name='link the printed leaflet')),
