@@ -27,8 +27,14 @@ class AudienceAdminForm(WagtailAdminModelForm):
     )
 
 
-class TestSendForm(forms.Form):
-    contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
+class CampaignAdminForm(WagtailAdminModelForm):
+    """A campaign no longer changes once queued: its mails must say what its measures count."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.status != "draft":
+            raise forms.ValidationError(_("This campaign has been queued: it can no longer be changed."))
+        return cleaned
 
 
 class AttendanceForm(forms.Form):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
-from communications.forms import AudienceAdminForm
+from communications.forms import AudienceAdminForm, CampaignAdminForm
 from directory.models import ClientType, Contact, ContactRole, Directorate, Entity, Segment
 
 
@@ -174,6 +174,7 @@ class Campaign(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
 
+    base_form_class = CampaignAdminForm
     panels = [
         FieldRowPanel([FieldPanel("title"), FieldPanel("kind")]),
         FieldPanel("audience"),

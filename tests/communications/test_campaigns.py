@@ -317,3 +317,15 @@ def test_a_bounce_reaching_the_mailbox_is_ignored_there_never_a_request(campaign
         with IgnoredMessage.objects.get().raw.open("rb") as handle:
             assert bounces.record_bounce(handle.read())
     assert Delivery.objects.get(contact=people["denis"]).status == DeliveryStatus.BOUNCED
+
+
+def test_a_queued_campaign_can_no_longer_be_edited_in_the_back_office(client, editor, campaign, settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}
+    }
+    services.queue_campaign(campaign)
+    client.force_login(editor)
+    url = reverse("wagtailsnippets_communications_campaign:edit", args=[campaign.pk])
+    response = client.post(url, {"title": "Autre", "kind": "annonce", "subject": "Changé", "intro": ""})
+    assert response.status_code == 200 and "ne peut plus être modifiée" in response.content.decode()
+    assert Campaign.objects.get(pk=campaign.pk).subject != "Changé"
