@@ -326,6 +326,7 @@ def _sorted(events: list[TimelineEvent]) -> list[TimelineEvent]:
 def contact_timeline(contact: Contact) -> list[TimelineEvent]:
     """A contact's relationship in one list: meetings, interactions, requests and their entity's projects."""
     from committees.requests_link import request_events
+    from communications.selectors import communication_events
 
     attendances = (
         contact.attendances.select_related("meeting__committee", "contact")
@@ -337,6 +338,7 @@ def contact_timeline(contact: Contact) -> list[TimelineEvent]:
     events += _project_events(Project.objects.filter(entity_id=contact.entity_id).order_by("-created_on"))
     events += request_events(contact=contact)
     events += _survey_events(SurveyAnswer.objects.filter(contact=contact))
+    events += communication_events(contact=contact)
     return _sorted(events)
 
 
@@ -344,6 +346,7 @@ def entity_timeline(entity) -> list[TimelineEvent]:
     """The same for a whole entity, over all its contacts."""
     from committees.models import Attendance
     from committees.requests_link import request_events
+    from communications.selectors import communication_events
 
     attendances = (
         Attendance.objects.filter(contact__entity=entity)
@@ -356,6 +359,7 @@ def entity_timeline(entity) -> list[TimelineEvent]:
     events += _project_events(Project.objects.filter(entity=entity).order_by("-created_on"))
     events += request_events(entity=entity)
     events += _survey_events(SurveyAnswer.objects.filter(entity=entity))
+    events += communication_events(entity=entity)
     return _sorted(events)
 
 
