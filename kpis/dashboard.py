@@ -208,6 +208,19 @@ def cards(result: dict, previous: dict, targets: dict, code: str | None = None) 
     return built
 
 
+def has_data(block: dict) -> bool:
+    """Whether anything happened in the period for this block (else the page says so)."""
+    satisfaction = sum(s["answers"] for s in block["satisfaction"].values())
+    return bool(
+        block["requests"]
+        or sum(block["response_types"].values())
+        or satisfaction
+        or sum(block["contacts_met_by_month"].values())
+        or block["entities_with_new_project"]
+        or block["projects_signed_with_new_clients"]
+    )
+
+
 def targets_by_key() -> dict[str, IndicatorTarget]:
     return {target.key: target for target in IndicatorTarget.objects.all()}
 

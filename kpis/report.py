@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from kpis import charts, dashboard, freshness
 from kpis.dashboard import PeriodChoice, Scope
-from kpis.freshness import indicators as compute_indicators
+from kpis.freshness import indicators_covering
 
 
 def _month_label(month) -> str:
@@ -80,8 +80,8 @@ def coverage_chart(services: dict) -> dict:
 def build_report(scope: Scope, choice: PeriodChoice) -> dict:
     """Every number of the dashboard for the scope, from compute_indicators and a few GROUP BY queries."""
     period = choice.period
-    result = compute_indicators(period)
-    previous = compute_indicators(period.previous())
+    result = indicators_covering(period, None if scope.company else scope.directorate.code)
+    previous = indicators_covering(period.previous())
     targets = dashboard.targets_by_key()
     if scope.company:
         names = dashboard.directorate_names()
@@ -113,4 +113,7 @@ def build_report(scope: Scope, choice: PeriodChoice) -> dict:
         "charts": chart_list,
         "scope": scope,
         "as_of": freshness.as_of(period),
+        "has_data": dashboard.has_data(
+            result["company"] if scope.company else result["directorates"][codes[0]]
+        ),
     }

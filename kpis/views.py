@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from directory.models import Directorate
 from kpis import dashboard, exports, targets
 from kpis.forms import PeriodForm, TargetForm
-from kpis.freshness import indicators as compute_indicators
+from kpis.freshness import indicators_covering
 from kpis.report import build_report
 
 PER_PAGE = 50
@@ -24,10 +24,12 @@ def _period_form(request) -> PeriodForm:
 
 
 def _links(choice) -> dict:
+    following = choice.next()
     return {
         "query": urlencode(choice.params()),
         "previous_query": urlencode(choice.previous().params()),
-        "next_query": urlencode(choice.next().params()),
+        # no link to a period that has not started yet (the form refuses it)
+        "next_query": urlencode(following.params()) if following.period.start <= timezone.localdate() else "",
     }
 
 
@@ -61,8 +63,8 @@ def directorate_detail(request, code):
         return _bad_period(request, form, "kpis/directorate.html", directorate=directorate)
     choice = form.cleaned_data["choice"]
     period = choice.period
-    result = compute_indicators(period)
-    previous = compute_indicators(period.previous())
+    result = indicators_covering(period, code)
+    previous = indicators_covering(period.previous())
     entity, service = request.GET.get("entity", ""), request.GET.get("service", "")
     requests = dashboard.requests_of_directorate(period, directorate, entity, service)
     context = {
@@ -72,6 +74,7 @@ def directorate_detail(request, code):
         "period": period,
         "directorate": directorate,
         "cards": dashboard.cards(result, previous, dashboard.targets_by_key(), code),
+        "has_data": dashboard.has_data(result["directorates"][code]),
         "by_entity": dashboard.requests_by_entity(period, directorate),
         "by_service": dashboard.requests_by_service(period, directorate),
         "entity_filter": entity,

@@ -183,7 +183,7 @@ def test_the_company_cards_show_compute_indicators_values_with_trends(client_for
 
 
 def test_undefined_values_show_a_dash_and_a_text_for_screen_readers(client_for, world, cio):
-    page = client_for(cio).get(DASHBOARD, {"period": "month", "ref": "2030-01-10"}).content.decode()
+    page = client_for(cio).get(DASHBOARD, {"period": "month", "ref": "2010-01-10"}).content.decode()
     assert (
         '<span aria-hidden="true">—</span>'
         '<span class="visually-hidden">non défini (aucune observation)</span>' in page
