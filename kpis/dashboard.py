@@ -19,6 +19,7 @@ from kpis.indicators import CLIENT_TYPES, UNKNOWN
 from kpis.models import IndicatorTarget, SurveyAnswer, SurveyKind
 from kpis.periods import Period, add_months
 from requests_box.models import Request
+from requests_box.selectors import requests_visible_to
 
 MONTH, QUARTER, YEAR, CUSTOM = "month", "quarter", "year", "custom"
 PERIOD_KINDS = [
@@ -346,9 +347,14 @@ def requests_by_service(period: Period, directorate: Directorate) -> list[dict]:
     )
 
 
-def requests_of_directorate(period: Period, directorate: Directorate, entity: str = "", service: str = ""):
-    """The underlying requests of the drill-down, newest first, optionally for one entity or service."""
-    rows = Request.objects.filter(_received_in(period), entity__directorate=directorate)
+def requests_of_directorate(
+    user, period: Period, directorate: Directorate, entity: str = "", service: str = ""
+):
+    """The underlying requests of the drill-down, newest first, optionally for one entity or service.
+
+    Only those the user may open in the mailbox (`requests_visible_to`): every request for the CIO
+    (read-only) and the relationship managers, their directorate's for a correspondent."""
+    rows = requests_visible_to(user).filter(_received_in(period), entity__directorate=directorate)
     if entity:
         rows = rows.filter(entity__code=entity)
     if service:

@@ -62,6 +62,7 @@ def coverage_chart(services: dict) -> dict:
     title = _("Coverage rate by service")
     start, end = _("at the start of the period"), _("at the end of the period")
     return {
+        "titles": {row["code"]: row["title"] for row in rows},
         "id": "chart-coverage",
         "title": title,
         "svg": charts.coverage_chart(
@@ -102,8 +103,11 @@ def build_report(scope: Scope, choice: PeriodChoice) -> dict:
         for code in codes
     ]
     chart_list = [requests_chart(period, chart_code), nps_chart(period, chart_code)]
+    service_titles = {}
     if scope.company:
-        chart_list.append(coverage_chart(result["services"]))
+        coverage = coverage_chart(result["services"])
+        service_titles = coverage.pop("titles")
+        chart_list.append(coverage)
     return {
         "choice": choice,
         "period": period,
@@ -112,6 +116,7 @@ def build_report(scope: Scope, choice: PeriodChoice) -> dict:
         "directorates": directorates,
         "charts": chart_list,
         "scope": scope,
+        "service_titles": service_titles,
         "as_of": freshness.as_of(period),
         "has_data": dashboard.has_data(
             result["company"] if scope.company else result["directorates"][codes[0]]

@@ -66,7 +66,7 @@ def directorate_detail(request, code):
     result = indicators_covering(period, code)
     previous = indicators_covering(period.previous())
     entity, service = request.GET.get("entity", ""), request.GET.get("service", "")
-    requests = dashboard.requests_of_directorate(period, directorate, entity, service)
+    requests = dashboard.requests_of_directorate(request.user, period, directorate, entity, service)
     context = {
         **_links(choice),
         "form": form,
@@ -104,9 +104,7 @@ def export_csv(request):
     report, error = _export_report(request)
     if error:
         return error
-    response = HttpResponse(exports.report_csv(report), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "csv")}"'
-    return response
+    return exports.report_csv_response(report, _filename(report, "csv"))
 
 
 def export_pdf(request):
