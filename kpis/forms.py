@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from home.dates import ReportDateField, check_period
 from kpis.dashboard import CUSTOM, PERIOD_KINDS, QUARTER, PeriodChoice, default_ref, period_of
-from kpis.models import IndicatorTarget, TargetDirection
+from kpis.models import IndicatorTarget, TargetDirection, describe_target
 from kpis.periods import Period
 
 
@@ -73,8 +73,15 @@ class TargetForm(forms.Form):
         label=_("Direction"), choices=TargetDirection.choices, initial=TargetDirection.HIGHER
     )
 
-    def __init__(self, *args, indicator, target: IndicatorTarget | None = None, **kwargs):
+    def __init__(
+        self, *args, indicator, target=None, company_target: IndicatorTarget | None = None, **kwargs
+    ):
         self.indicator = indicator
+        self.company_target = company_target
         if target is not None:
             kwargs.setdefault("initial", {"value": target.value, "direction": target.direction})
         super().__init__(*args, prefix=indicator.key, **kwargs)
+        if company_target is not None:
+            self.fields["value"].help_text = _("Empty: the company's target applies (%(target)s).") % {
+                "target": describe_target(company_target.direction, company_target.value)
+            }

@@ -240,9 +240,14 @@ def _response_types(period: Period) -> dict[tuple[str, str], int]:
 
 
 def _satisfaction(period: Period) -> dict[tuple[str, str], dict[str, int]]:
+    return satisfaction_counts(SurveyAnswer.objects.filter(_in(period, "answered_at")))
+
+
+def satisfaction_counts(answers) -> dict[tuple[str, str], dict[str, int]]:
+    """Answer, promoter, detractor and satisfied counts of the answers, per (COMPANY or directorate,
+    survey kind), in one query: what `satisfaction_block` turns into NPS and CSAT."""
     rows = (
-        SurveyAnswer.objects.filter(_in(period, "answered_at"))
-        .values(DIRECTORATE, "kind")
+        answers.values(DIRECTORATE, "kind")
         .annotate(
             answers=Count("id"),
             nps_answers=Count("nps"),

@@ -1,6 +1,7 @@
 """What the dashboard page and its PDF show for a scope and a period: cards, charts and their tables."""
 
 from django.template.defaultfilters import floatformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpis import charts, dashboard, freshness
@@ -12,12 +13,26 @@ def _month_label(month) -> str:
     return month.strftime("%m/%Y")
 
 
+def _partial(months) -> tuple[int, str] | None:
+    """The index of the month in progress among the chart's months, with its label, if it is there."""
+    current = timezone.localdate().replace(day=1)
+    return (months.index(current), _("month in progress")) if current in months else None
+
+
+def _labels(months, partial) -> list[str]:
+    labels = [_month_label(m) for m in months]
+    if partial is not None:
+        labels[partial[0]] = f"{labels[partial[0]]} ({partial[1]})"
+    return labels
+
+
 def _cell(value) -> str:
     return "—" if value is None else floatformat(value, "-2")
 
 
 def requests_chart(period, code: str | None) -> dict:
     data = freshness.remember("requests-by-month", period, code)
+    partial = _partial(data["months"])
     labels = [_month_label(m) for m in data["months"]]
     series = [(dashboard.client_type_label(type_), values) for type_, values in data["series"]]
     title = _("Inbound requests per month by client type")
@@ -29,15 +44,21 @@ def requests_chart(period, code: str | None) -> dict:
             _("Number of requests received each month over the 12 months ending with the period."),
             labels,
             series,
+            partial=partial,
         ),
         "headers": [_("Month"), *[label for label, _values in series]],
-        "rows": [[label, *[_cell(values[i]) for _name, values in series]] for i, label in enumerate(labels)],
+        "rows": [
+            [label, *[_cell(values[i]) for _name, values in series]]
+            for i, label in enumerate(_labels(data["months"], partial))
+        ],
     }
 
 
 def nps_chart(period, code: str | None) -> dict:
     points = freshness.remember("nps-by-month", period, code)["points"]
-    labels = [_month_label(month) for month, _value, _n in points]
+    months = [month for month, _value, _n in points]
+    partial = _partial(months)
+    labels = [_month_label(month) for month in months]
     title = _("NPS per month (barometer and after-request surveys)")
     return {
         "id": "chart-nps",
@@ -49,10 +70,12 @@ def nps_chart(period, code: str | None) -> dict:
             [(_("NPS"), [value for _month, value, _n in points])],
             y_min=-100,
             y_max=100,
+            partial=partial,
         ),
         "headers": [_("Month"), _("NPS"), _("answers")],
         "rows": [
-            [label, _cell(value), _cell(n)] for label, (_m, value, n) in zip(labels, points, strict=True)
+            [label, _cell(value), _cell(n)]
+            for label, (_m, value, n) in zip(_labels(months, partial), points, strict=True)
         ],
     }
 
@@ -84,10 +107,12 @@ def build_report(scope: Scope, choice: PeriodChoice) -> dict:
     result = indicators_covering(period, None if scope.company else scope.directorate.code)
     previous = indicators_covering(period.previous())
     targets = dashboard.targets_by_key()
+    own_targets = dashboard.directorate_targets(None if scope.company else [scope.directorate.code])
+    campaigns = dashboard.latest_campaigns(result, period, timezone.localdate())
     if scope.company:
         names = dashboard.directorate_names()
         codes = list(result["directorates"])
-        company_cards = dashboard.cards(result, previous, targets)
+        company_cards = dashboard.cards(result, previous, targets, campaigns=campaigns)
         chart_code = None
     else:
         names = {scope.directorate.code: scope.directorate.name}
@@ -98,7 +123,9 @@ def build_report(scope: Scope, choice: PeriodChoice) -> dict:
         {
             "code": code,
             "name": names.get(code, code),
-            "cards": dashboard.cards(result, previous, targets, code),
+            "cards": dashboard.cards(
+                result, previous, dashboard.targets_for(targets, own_targets, code), code, campaigns
+            ),
         }
         for code in codes
     ]

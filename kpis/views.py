@@ -23,9 +23,17 @@ def _period_form(request) -> PeriodForm:
     return PeriodForm(request.GET, today=timezone.localdate())
 
 
+def _shown(form: PeriodForm) -> PeriodForm:
+    """The picker as the period shown (the default quarter included), so its fields match the page."""
+    shown = PeriodForm(form.cleaned_data["choice"].params(), today=form.today)
+    shown.is_valid()
+    return shown
+
+
 def _links(choice) -> dict:
     following = choice.next()
     return {
+        "in_progress": choice.period.end > timezone.localdate(),
         "query": urlencode(choice.params()),
         "previous_query": urlencode(choice.previous().params()),
         # no link to a period that has not started yet (the form refuses it)
@@ -47,7 +55,7 @@ def dashboard_page(request):
     context = {
         **report,
         **_links(choice),
-        "form": form,
+        "form": _shown(form),
         "can_edit_targets": dashboard.can_edit_targets(request.user),
     }
     return render(request, "kpis/dashboard.html", context)
@@ -69,11 +77,17 @@ def directorate_detail(request, code):
     requests = dashboard.requests_of_directorate(request.user, period, directorate, entity, service)
     context = {
         **_links(choice),
-        "form": form,
+        "form": _shown(form),
         "choice": choice,
         "period": period,
         "directorate": directorate,
-        "cards": dashboard.cards(result, previous, dashboard.targets_by_key(), code),
+        "cards": dashboard.cards(
+            result,
+            previous,
+            dashboard.targets_for(dashboard.targets_by_key(), dashboard.directorate_targets([code]), code),
+            code,
+            dashboard.latest_campaigns(result, period, timezone.localdate()),
+        ),
         "has_data": dashboard.has_data(result["directorates"][code]),
         "by_entity": dashboard.requests_by_entity(period, directorate),
         "by_service": dashboard.requests_by_service(period, directorate),
@@ -116,15 +130,30 @@ def export_pdf(request):
     return response
 
 
-def target_list(request):
+def target_list(request, code: str | None = None):
+    """The company's targets (no code) or one directorate's own targets, with their history."""
     if not dashboard.can_edit_targets(request.user):
         raise PermissionDenied
-    current = dashboard.targets_by_key()
+    directorate = get_object_or_404(Directorate, code=code) if code else None
+    company = dashboard.targets_by_key()
+    current = company if directorate is None else dashboard.directorate_targets([code]).get(code, {})
     data = request.POST if request.method == "POST" else None
     forms = [
-        TargetForm(data, indicator=indicator, target=current.get(indicator.key))
+        TargetForm(
+            data,
+            indicator=indicator,
+            target=current.get(indicator.key),
+            company_target=company.get(indicator.key) if directorate else None,
+        )
         for indicator in dashboard.INDICATORS
+        if not (directorate and indicator.company_only)
     ]
+    context = {
+        "forms": forms,
+        "directorate": directorate,
+        "directorates": Directorate.objects.order_by("name") if directorate is None else None,
+        "history": targets.history(directorate),
+    }
     if data is not None:
         valid = [form.is_valid() for form in forms]  # every form, so that every error shows
         if all(valid):
@@ -134,8 +163,9 @@ def target_list(request):
                     value=form.cleaned_data["value"],
                     direction=form.cleaned_data["direction"],
                     user=request.user,
+                    directorate=directorate,
                 )
             messages.success(request, _("The targets are saved."))
-            return redirect("kpis:targets")
-        return render(request, "kpis/targets.html", {"forms": forms, "has_errors": True}, status=400)
-    return render(request, "kpis/targets.html", {"forms": forms})
+            return redirect(request.path)
+        return render(request, "kpis/targets.html", {**context, "has_errors": True}, status=400)
+    return render(request, "kpis/targets.html", context)
