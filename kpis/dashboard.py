@@ -200,7 +200,8 @@ def _details(key: str, block: dict) -> list[tuple[str, object]]:
         s = block["satisfaction"]["catalogue"]
         return [(_("answers"), s["csat_answers"]), (_("NPS"), s["nps"])]
     if key == "contacts_met_per_month":
-        return list(block["contacts_met_by_month"].items())
+        # "2026-07" -> "07/2026", as the charts write months
+        return [(f"{month[5:]}/{month[:4]}", n) for month, n in block["contacts_met_by_month"].items()]
     if key == "requests_variation":
         return [(_("requests"), block["requests"]), (_("previous period"), block["requests_previous"])]
     return []

@@ -119,6 +119,11 @@ def test_survey_indicators_read_the_latest_campaign_when_the_period_has_none(cli
     assert q3.source is None and q3.value == 33.33
 
 
+def test_months_read_as_the_charts_write_them(client_for, cio):
+    card = client_for(cio).get(DASHBOARD, Q3_PARAMS).context["company_cards"][3]
+    assert card.details == [("07/2026", 1), ("08/2026", 0), ("09/2026", 0)]
+
+
 def test_the_drill_down_speaks_french(client_for, cio):
     page = client_for(cio).get(reverse("kpis:directorate", args=["DCOM"]), Q3_PARAMS).content.decode()
     assert "<td>Métier</td>" in page and "<td>metier</td>" not in page
