@@ -47,8 +47,12 @@ def line_chart(
     series: list[tuple[str, list[float | None]]],
     y_min: float | None = None,
     y_max: float | None = None,
+    partial: tuple[int, str] | None = None,
 ) -> SafeString:
-    """Lines over a shared x axis; a None value breaks the line (no observation that month)."""
+    """Lines over a shared x axis; a None value breaks the line (no observation that month).
+
+    `partial` = (index, label): that point is not final (the month in progress): its column is hatched
+    and labelled, and the line reaches it dashed with a hollow marker, so it never reads as a drop."""
     values = [v for _label, points in series for v in points if v is not None]
     low = y_min if y_min is not None else min([0, *values])
     high = y_max if y_max is not None else _nice_max(max([0, *values]))
@@ -65,6 +69,19 @@ def line_chart(
 
     out = _open(title, desc)
     out.append(f'<g {FONT} fill="#333">')
+    partial_index = None if partial is None else partial[0]
+    if partial is not None:
+        left = max(x(partial_index) - step / 2, LEFT)
+        width = min(x(partial_index) + step / 2, WIDTH - RIGHT) - left
+        uid = zlib.crc32(f"{title}|partial".encode())
+        out.append(
+            f'<defs><pattern id="h{uid}" width="6" height="6" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#c9ced6" '
+            f'stroke-width="2"/></pattern></defs>'
+            f'<rect x="{left:.1f}" y="{TOP}" width="{width:.1f}" height="{plot_h}" fill="url(#h{uid})" '
+            f'class="partial-month"/>'
+            f'<text x="{x(partial_index):.1f}" y="{TOP - 6}" text-anchor="end">{escape(partial[1])}</text>'
+        )
     for tick in range(5):
         v = low + (high - low) * tick / 4
         out.append(
@@ -78,7 +95,8 @@ def line_chart(
     for index, (label, points) in enumerate(series):
         colour, dash = COLOURS[index % len(COLOURS)], DASHES[index % len(DASHES)]
         segments, current = [], []
-        for i, v in enumerate(points):
+        final = points if partial_index is None else points[:partial_index]
+        for i, v in enumerate(final):
             if v is None:
                 if current:
                     segments.append(current)
@@ -92,9 +110,21 @@ def line_chart(
                 f'<polyline fill="none" stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}" '
                 f'points="{" ".join(segment)}"/>'
             )
-        for i, v in enumerate(points):
+        for i, v in enumerate(final):
             if v is not None:
                 out.append(_marker(index, x(i), y(v), colour))
+        if partial_index is not None and points[partial_index] is not None:
+            v = points[partial_index]
+            before = points[partial_index - 1] if partial_index > 0 else None
+            if before is not None:
+                out.append(
+                    f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" stroke-dasharray="2 3" '
+                    f'points="{x(partial_index - 1):.1f},{y(before):.1f} {x(partial_index):.1f},{y(v):.1f}"/>'
+                )
+            out.append(
+                f'<circle cx="{x(partial_index):.1f}" cy="{y(v):.1f}" r="3.5" fill="#fff" stroke="{colour}" '
+                f'stroke-width="1.5"/>'
+            )
         legend_x = LEFT + (index % 4) * 160
         legend_y = HEIGHT - 28 + (index // 4) * 14
         out.append(

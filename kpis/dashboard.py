@@ -9,16 +9,19 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import ServicePage
 from directory.models import ClientType, Directorate, Entity
 from directory.roles import CIO, RELATIONSHIP_MANAGERS, has_role
 from directory.selectors import contact_for_user
-from kpis.indicators import CLIENT_TYPES, UNKNOWN
-from kpis.models import IndicatorTarget, SurveyAnswer, SurveyKind
+from kpis.indicators import CLIENT_TYPES, COMPANY, UNKNOWN, satisfaction_block, satisfaction_counts
+from kpis.models import DirectorateTarget, IndicatorTarget, Survey, SurveyAnswer, SurveyKind
 from kpis.periods import Period, add_months
 from requests_box.models import Request
+from requests_box.selectors import requests_visible_to
 
 MONTH, QUARTER, YEAR, CUSTOM = "month", "quarter", "year", "custom"
 PERIOD_KINDS = [
@@ -77,6 +80,21 @@ class PeriodChoice:
     def last_day(self) -> dt.date:
         return self.period.end - dt.timedelta(days=1)
 
+    @property
+    def label(self) -> str:
+        """What the period is, in words: "T3 2026", "Juillet 2026", "Année 2026" or its dates."""
+        start = self.period.start
+        if self.kind == MONTH:
+            return capfirst(date_format(start, "F Y"))
+        if self.kind == QUARTER:
+            return _("Q%(number)s %(year)s") % {"number": (start.month - 1) // 3 + 1, "year": start.year}
+        if self.kind == YEAR:
+            return _("Year %(year)s") % {"year": start.year}
+        return _("From %(start)s to %(end)s") % {
+            "start": date_format(start, "j F Y"),
+            "end": date_format(self.last_day, "j F Y"),
+        }
+
 
 # --- who sees what -------------------------------------------------------------------------------------
 
@@ -124,21 +142,39 @@ class Indicator:
     title: str
     unit: str
     company_only: bool = False
+    short: str = ""
 
     def value(self, block: dict, services: dict) -> float | None:
         return INDICATOR_VALUES[self.key](block, services)
 
 
 INDICATORS = [
-    Indicator(1, "barometer_nps", _("Satisfaction with the relationship (barometer NPS)"), ""),
-    Indicator(2, "catalogue_csat", _("Satisfaction with the catalogue and media (CSAT)"), "%"),
-    Indicator(3, "mature_share_held", _("Share held by mature services"), "%"),
-    Indicator(4, "contacts_met_per_month", _("Clients met per month (average)"), ""),
-    Indicator(5, "entities_with_new_project", _("Clients with a new project"), ""),
-    Indicator(6, "requests_variation", _("Variation of inbound requests"), "%"),
-    Indicator(7, "coverage_increase", _("Increase of coverage rate (average over services)"), " pts", True),
-    Indicator(8, "new_entities_with_request", _("New clients with a request"), ""),
-    Indicator(9, "projects_signed_with_new_clients", _("Projects signed with new clients"), ""),
+    Indicator(
+        1, "barometer_nps", _("Satisfaction with the relationship (barometer NPS)"), "", short=_("Barometer")
+    ),
+    Indicator(
+        2, "catalogue_csat", _("Satisfaction with the catalogue and media (CSAT)"), "%", short=_("Catalogue")
+    ),
+    Indicator(3, "mature_share_held", _("Share held by mature services"), "%", short=_("Mature services")),
+    Indicator(4, "contacts_met_per_month", _("Clients met per month (average)"), "", short=_("Clients met")),
+    Indicator(5, "entities_with_new_project", _("Clients with a new project"), "", short=_("New projects")),
+    Indicator(6, "requests_variation", _("Variation of inbound requests"), "%", short=_("Requests")),
+    Indicator(
+        7,
+        "coverage_increase",
+        _("Increase of coverage rate (average over services)"),
+        " pts",
+        True,
+        short=_("Coverage"),
+    ),
+    Indicator(8, "new_entities_with_request", _("New clients with a request"), "", short=_("New clients")),
+    Indicator(
+        9,
+        "projects_signed_with_new_clients",
+        _("Projects signed with new clients"),
+        "",
+        short=_("Projects signed"),
+    ),
 ]
 INDICATOR_KEYS = [indicator.key for indicator in INDICATORS]
 
@@ -164,7 +200,8 @@ def _details(key: str, block: dict) -> list[tuple[str, object]]:
         s = block["satisfaction"]["catalogue"]
         return [(_("answers"), s["csat_answers"]), (_("NPS"), s["nps"])]
     if key == "contacts_met_per_month":
-        return list(block["contacts_met_by_month"].items())
+        # "2026-07" -> "07/2026", as the charts write months
+        return [(f"{month[5:]}/{month[:4]}", n) for month, n in block["contacts_met_by_month"].items()]
     if key == "requests_variation":
         return [(_("requests"), block["requests"]), (_("previous period"), block["requests_previous"])]
     return []
@@ -178,6 +215,7 @@ class Card:
     details: list = field(default_factory=list)
     target: IndicatorTarget | None = None
     applicable: bool = True
+    source: Survey | None = None  # the earlier campaign the value comes from, when the period has none
 
     @property
     def trend(self) -> str | None:
@@ -191,14 +229,31 @@ class Card:
         return None if self.target is None else self.target.is_reached(self.value)
 
 
-def cards(result: dict, previous: dict, targets: dict, code: str | None = None) -> list[Card]:
-    """The nine indicator cards of the company (code None) or of one directorate."""
+def cards(
+    result: dict,
+    previous: dict,
+    targets: dict,
+    code: str | None = None,
+    campaigns: dict | None = None,
+) -> list[Card]:
+    """The nine indicator cards of the company (code None) or of one directorate.
+
+    `campaigns` (from `latest_campaigns`): the survey indicators of a period without answers of their
+    kind read the latest completed campaign instead, and say so."""
     block = result["company"] if code is None else result["directorates"][code]
     previous_block = previous["company"] if code is None else previous["directorates"].get(code)
     built = []
     for indicator in INDICATORS:
         if indicator.company_only and code is not None:
             built.append(Card(indicator, None, None, applicable=False))
+            continue
+        campaign = (campaigns or {}).get(indicator.key)
+        if campaign is not None:
+            survey, blocks = campaign
+            shown = {**block, "satisfaction": blocks.get(code or COMPANY, EMPTY_SATISFACTION)}
+            card = Card(indicator, indicator.value(shown, {}), None, _details(indicator.key, shown))
+            card.target, card.source = targets.get(indicator.key), survey
+            built.append(card)
             continue
         value = indicator.value(block, result["services"])
         before = indicator.value(previous_block, previous["services"]) if previous_block else None
@@ -208,8 +263,76 @@ def cards(result: dict, previous: dict, targets: dict, code: str | None = None) 
     return built
 
 
+SURVEY_INDICATORS = {"barometer_nps": SurveyKind.BAROMETRE, "catalogue_csat": SurveyKind.CATALOGUE}
+EMPTY_SATISFACTION = {kind.value: satisfaction_block(None) for kind in SurveyKind}
+
+
+def latest_campaigns(result: dict, period: Period, today: dt.date) -> dict[str, tuple[Survey, dict]]:
+    """For the barometer and catalogue indicators whose kind has no answer in the period: the latest
+    survey of that kind closed before the period's end (and before today), with its satisfaction
+    blocks for the company and each directorate (three queries at most)."""
+    missing = {
+        key: kind
+        for key, kind in SURVEY_INDICATORS.items()
+        if result["company"]["satisfaction"][kind]["answers"] == 0
+    }
+    if not missing:
+        return {}
+    last_day = min(period.end - dt.timedelta(days=1), today - dt.timedelta(days=1))
+    closed = Survey.objects.filter(kind__in=list(missing.values()), closes_on__lte=last_day)
+    latest: dict[str, Survey] = {}
+    for survey in closed.order_by("-closes_on", "-pk"):
+        latest.setdefault(survey.kind, survey)
+        if len(latest) == len(missing):
+            break
+    if not latest:
+        return {}
+    counts = satisfaction_counts(SurveyAnswer.objects.filter(survey__in=list(latest.values())))
+    found = {}
+    for key, kind in missing.items():
+        survey = latest.get(kind)
+        if survey is None:
+            continue
+        groups = {group for group, k in counts if k == kind}
+        blocks = {
+            group: {**EMPTY_SATISFACTION, kind: satisfaction_block(counts.get((group, kind)))}
+            for group in groups
+        }
+        found[key] = (survey, blocks)
+    return found
+
+
+def has_data(block: dict) -> bool:
+    """Whether anything happened in the period for this block (else the page says so)."""
+    satisfaction = sum(s["answers"] for s in block["satisfaction"].values())
+    return bool(
+        block["requests"]
+        or sum(block["response_types"].values())
+        or satisfaction
+        or sum(block["contacts_met_by_month"].values())
+        or block["entities_with_new_project"]
+        or block["projects_signed_with_new_clients"]
+    )
+
+
 def targets_by_key() -> dict[str, IndicatorTarget]:
     return {target.key: target for target in IndicatorTarget.objects.all()}
+
+
+def directorate_targets(codes=None) -> dict[str, dict[str, DirectorateTarget]]:
+    """Each directorate's own targets by indicator key (one query)."""
+    rows = DirectorateTarget.objects.select_related("directorate")
+    if codes is not None:
+        rows = rows.filter(directorate__code__in=list(codes))
+    found: dict[str, dict] = {}
+    for target in rows:
+        found.setdefault(target.directorate.code, {})[target.key] = target
+    return found
+
+
+def targets_for(company: dict, own: dict, code: str | None) -> dict:
+    """The targets that apply to a directorate: its own, else the company's."""
+    return company if code is None else {**company, **own.get(code, {})}
 
 
 def directorate_names(codes=None) -> dict[str, str]:
@@ -315,12 +438,15 @@ def _received_in(period: Period, prefix: str = "") -> Q:
 
 def requests_by_entity(period: Period, directorate: Directorate) -> list[dict]:
     """Every entity of the directorate with its requests received in the period (one query)."""
-    return list(
+    rows = list(
         Entity.objects.filter(directorate=directorate)
         .annotate(n=Count("requests", filter=_received_in(period, "requests__")))
         .order_by("name")
         .values("code", "name", "client_type", "n")
     )
+    for row in rows:
+        row["client_type_label"] = client_type_label(row["client_type"])
+    return rows
 
 
 def requests_by_service(period: Period, directorate: Directorate) -> list[dict]:
@@ -333,9 +459,14 @@ def requests_by_service(period: Period, directorate: Directorate) -> list[dict]:
     )
 
 
-def requests_of_directorate(period: Period, directorate: Directorate, entity: str = "", service: str = ""):
-    """The underlying requests of the drill-down, newest first, optionally for one entity or service."""
-    rows = Request.objects.filter(_received_in(period), entity__directorate=directorate)
+def requests_of_directorate(
+    user, period: Period, directorate: Directorate, entity: str = "", service: str = ""
+):
+    """The underlying requests of the drill-down, newest first, optionally for one entity or service.
+
+    Only those the user may open in the mailbox (`requests_visible_to`): every request for the CIO
+    (read-only) and the relationship managers, their directorate's for a correspondent."""
+    rows = requests_visible_to(user).filter(_received_in(period), entity__directorate=directorate)
     if entity:
         rows = rows.filter(entity__code=entity)
     if service:

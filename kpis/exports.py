@@ -5,7 +5,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from home.exports import csv_text, safe_cell
+from home.exports import csv_response, safe_cell
 from kpis.dashboard import INDICATORS, Scope
 
 STYLESHEET = Path(__file__).resolve().parent / "print" / "dashboard.css"
@@ -50,11 +50,35 @@ def csv_rows(report: dict) -> list[list]:
         row = [key, *([company[key]] if scope.company else [])]
         row.extend(block.get(key) for block in blocks)
         rows.append(row)
+    if scope.company:
+        rows += [[], *service_rows(report)]
     return [[safe_cell(cell) for cell in row] for row in rows]
 
 
-def report_csv(report: dict) -> str:
-    return csv_text(csv_rows(report))
+SERVICE_KEYS = [
+    "requests",
+    "requests_previous",
+    "requests_variation_pct",
+    "coverage_start_pct",
+    "coverage_end_pct",
+    "coverage_increase_points",
+    "maturity",
+]
+
+
+def service_rows(report: dict) -> list[list]:
+    """After a blank line: one row per service (its block of KPIS.md), with its title."""
+    titles = report.get("service_titles", {})
+    services = report["result"]["services"]
+    rows = [["service", "service_title", *SERVICE_KEYS]]
+    for code, block in services.items():
+        rows.append([code, titles.get(code, code), *(block[key] for key in SERVICE_KEYS)])
+    return rows
+
+
+def report_csv_response(report: dict, filename: str):
+    """The download, written by the portal's one CSV writer (formula cells neutralised there)."""
+    return csv_response(csv_rows(report), filename)
 
 
 def report_html(report: dict) -> str:

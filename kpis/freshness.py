@@ -162,6 +162,15 @@ def indicators(period: Period) -> dict:
     return remember("indicators", period)
 
 
+def indicators_covering(period: Period, code: str | None = None) -> dict:
+    """`indicators(period)`, computed now when the stored figures predate the directorate `code`
+    (one added by an import whose figures the background worker has not recomputed yet)."""
+    result = indicators(period)
+    if code is not None and code not in result["directorates"]:
+        result = compute_and_store("indicators", period)
+    return result
+
+
 @dataclass(frozen=True)
 class AsOf:
     computed_at: dt.datetime | None

@@ -148,7 +148,7 @@ def _processing_hours(period: Period) -> dict[tuple[str, str], tuple[float | Non
     values: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
     sizes: dict[tuple[str, str], int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_hours_sql(connection), [period.start_at, period.end_at])
+        cursor.execute(_hours_sql(connection), [db_datetime(period.start_at), db_datetime(period.end_at)])
         for directorate, kind, duration, *ranks in cursor.fetchall():
             company_rank, company_size, directorate_rank, directorate_size = ranks
             for group, rank, size in (
@@ -163,6 +163,15 @@ def _processing_hours(period: Period) -> dict[tuple[str, str], tuple[float | Non
     for key, known in values.items():
         result[key] = tuple(round2(_interpolate(known, sizes[key], fraction)) for fraction in (0.5, 0.9))
     return result
+
+
+def db_datetime(moment: dt.datetime):
+    """An aware date-time as a raw SQL parameter, compared like the ORM compares it.
+
+    SQLite stores date-times as UTC text and would compare an aware parameter as text with its offset
+    (`2026-07-01 00:00:00+02:00`), moving the period's edges by one or two hours: convert to UTC and
+    let the backend adapt it (plain UTC text on SQLite, the aware value on PostgreSQL)."""
+    return connection.ops.adapt_datetimefield_value(moment.astimezone(dt.UTC))
 
 
 def _wanted_ranks(size: str) -> str:
@@ -231,9 +240,14 @@ def _response_types(period: Period) -> dict[tuple[str, str], int]:
 
 
 def _satisfaction(period: Period) -> dict[tuple[str, str], dict[str, int]]:
+    return satisfaction_counts(SurveyAnswer.objects.filter(_in(period, "answered_at")))
+
+
+def satisfaction_counts(answers) -> dict[tuple[str, str], dict[str, int]]:
+    """Answer, promoter, detractor and satisfied counts of the answers, per (COMPANY or directorate,
+    survey kind), in one query: what `satisfaction_block` turns into NPS and CSAT."""
     rows = (
-        SurveyAnswer.objects.filter(_in(period, "answered_at"))
-        .values(DIRECTORATE, "kind")
+        answers.values(DIRECTORATE, "kind")
         .annotate(
             answers=Count("id"),
             nps_answers=Count("nps"),

@@ -209,10 +209,19 @@ class TargetDirection(models.TextChoices):
     LOWER = "lower", _("Lower is better")
 
 
-class IndicatorTarget(models.Model):
-    """The CIO's target for one of the nine dashboard indicators (kpis.dashboard.INDICATORS keys)."""
+def describe_target(direction: str, value) -> str:
+    """ "at least 20" / "at most 5.5", in the active language."""
+    from django.template.defaultfilters import floatformat
 
-    key = models.CharField(_("indicator"), max_length=40, unique=True)
+    shown = floatformat(value, "-2")
+    if direction == TargetDirection.LOWER:
+        return _("at most %(value)s") % {"value": shown}
+    return _("at least %(value)s") % {"value": shown}
+
+
+class Target(models.Model):
+    """What a target is, whoever it belongs to: a value, a direction, who set it last."""
+
     value = models.DecimalField(_("target value"), max_digits=12, decimal_places=2)
     direction = models.CharField(
         _("direction"), max_length=10, choices=TargetDirection.choices, default=TargetDirection.HIGHER
@@ -223,12 +232,7 @@ class IndicatorTarget(models.Model):
     )
 
     class Meta:
-        verbose_name = _("indicator target")
-        verbose_name_plural = _("indicator targets")
-        ordering = ["key"]
-
-    def __str__(self):
-        return f"{self.key} {self.get_direction_display()} {self.value}"
+        abstract = True
 
     def is_reached(self, value: float | None) -> bool | None:
         """None when the indicator is undefined: a target is neither reached nor missed without data."""
@@ -237,6 +241,72 @@ class IndicatorTarget(models.Model):
         if self.direction == TargetDirection.LOWER:
             return value <= float(self.value)
         return value >= float(self.value)
+
+
+class IndicatorTarget(Target):
+    """The CIO's target for one of the nine dashboard indicators (kpis.dashboard.INDICATORS keys)."""
+
+    key = models.CharField(_("indicator"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("indicator target")
+        verbose_name_plural = _("indicator targets")
+        ordering = ["key"]
+
+    def __str__(self):
+        return f"{self.key} {self.get_direction_display()} {self.value}"
+
+
+class DirectorateTarget(Target):
+    """A directorate's own target for one dashboard indicator; without one, the company's applies."""
+
+    directorate = models.ForeignKey(
+        "directory.Directorate",
+        on_delete=models.CASCADE,
+        related_name="indicator_targets",
+        verbose_name=_("directorate"),
+    )
+    key = models.CharField(_("indicator"), max_length=40)
+
+    class Meta:
+        verbose_name = _("directorate target")
+        verbose_name_plural = _("directorate targets")
+        ordering = ["directorate", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["directorate", "key"], name="kpis_directoratetarget_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.directorate_id} {self.key} {self.get_direction_display()} {self.value}"
+
+
+class TargetChange(models.Model):
+    """The history of the targets: one row per change, never updated (value empty: target removed)."""
+
+    directorate = models.ForeignKey(
+        "directory.Directorate",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("directorate"),
+        help_text=_("Empty: the company's target."),
+    )
+    key = models.CharField(_("indicator"), max_length=40)
+    value = models.DecimalField(_("target value"), max_digits=12, decimal_places=2, null=True, blank=True)
+    direction = models.CharField(_("direction"), max_length=10, choices=TargetDirection.choices)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("target change")
+        verbose_name_plural = _("target changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.directorate_id or '-'} {self.key} {self.value}"
 
 
 class InvitationStatus(models.TextChoices):

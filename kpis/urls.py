@@ -10,6 +10,7 @@ urlpatterns = [
     path("indicateurs/export.csv", views.export_csv, name="export_csv"),
     path("indicateurs/export.pdf", views.export_pdf, name="export_pdf"),
     path("indicateurs/objectifs/", views.target_list, name="targets"),
+    path("indicateurs/objectifs/<str:code>/", views.target_list, name="directorate_targets"),
 ]
 
 # Satisfaction surveys (kpis.survey_views): the public one-time link, results, exports, follow-ups.

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from directory.models import Directorate
 from kpis import dashboard, exports, targets
 from kpis.forms import PeriodForm, TargetForm
-from kpis.freshness import indicators as compute_indicators
+from kpis.freshness import indicators_covering
 from kpis.report import build_report
 
 PER_PAGE = 50
@@ -23,11 +23,21 @@ def _period_form(request) -> PeriodForm:
     return PeriodForm(request.GET, today=timezone.localdate())
 
 
+def _shown(form: PeriodForm) -> PeriodForm:
+    """The picker as the period shown (the default quarter included), so its fields match the page."""
+    shown = PeriodForm(form.cleaned_data["choice"].params(), today=form.today)
+    shown.is_valid()
+    return shown
+
+
 def _links(choice) -> dict:
+    following = choice.next()
     return {
+        "in_progress": choice.period.end > timezone.localdate(),
         "query": urlencode(choice.params()),
         "previous_query": urlencode(choice.previous().params()),
-        "next_query": urlencode(choice.next().params()),
+        # no link to a period that has not started yet (the form refuses it)
+        "next_query": urlencode(following.params()) if following.period.start <= timezone.localdate() else "",
     }
 
 
@@ -45,7 +55,7 @@ def dashboard_page(request):
     context = {
         **report,
         **_links(choice),
-        "form": form,
+        "form": _shown(form),
         "can_edit_targets": dashboard.can_edit_targets(request.user),
     }
     if scope.company:  # the communication section (communications/): company-wide only
@@ -65,17 +75,24 @@ def directorate_detail(request, code):
         return _bad_period(request, form, "kpis/directorate.html", directorate=directorate)
     choice = form.cleaned_data["choice"]
     period = choice.period
-    result = compute_indicators(period)
-    previous = compute_indicators(period.previous())
+    result = indicators_covering(period, code)
+    previous = indicators_covering(period.previous())
     entity, service = request.GET.get("entity", ""), request.GET.get("service", "")
-    requests = dashboard.requests_of_directorate(period, directorate, entity, service)
+    requests = dashboard.requests_of_directorate(request.user, period, directorate, entity, service)
     context = {
         **_links(choice),
-        "form": form,
+        "form": _shown(form),
         "choice": choice,
         "period": period,
         "directorate": directorate,
-        "cards": dashboard.cards(result, previous, dashboard.targets_by_key(), code),
+        "cards": dashboard.cards(
+            result,
+            previous,
+            dashboard.targets_for(dashboard.targets_by_key(), dashboard.directorate_targets([code]), code),
+            code,
+            dashboard.latest_campaigns(result, period, timezone.localdate()),
+        ),
+        "has_data": dashboard.has_data(result["directorates"][code]),
         "by_entity": dashboard.requests_by_entity(period, directorate),
         "by_service": dashboard.requests_by_service(period, directorate),
         "entity_filter": entity,
@@ -105,9 +122,7 @@ def export_csv(request):
     report, error = _export_report(request)
     if error:
         return error
-    response = HttpResponse(exports.report_csv(report), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "csv")}"'
-    return response
+    return exports.report_csv_response(report, _filename(report, "csv"))
 
 
 def export_pdf(request):
@@ -119,15 +134,30 @@ def export_pdf(request):
     return response
 
 
-def target_list(request):
+def target_list(request, code: str | None = None):
+    """The company's targets (no code) or one directorate's own targets, with their history."""
     if not dashboard.can_edit_targets(request.user):
         raise PermissionDenied
-    current = dashboard.targets_by_key()
+    directorate = get_object_or_404(Directorate, code=code) if code else None
+    company = dashboard.targets_by_key()
+    current = company if directorate is None else dashboard.directorate_targets([code]).get(code, {})
     data = request.POST if request.method == "POST" else None
     forms = [
-        TargetForm(data, indicator=indicator, target=current.get(indicator.key))
+        TargetForm(
+            data,
+            indicator=indicator,
+            target=current.get(indicator.key),
+            company_target=company.get(indicator.key) if directorate else None,
+        )
         for indicator in dashboard.INDICATORS
+        if not (directorate and indicator.company_only)
     ]
+    context = {
+        "forms": forms,
+        "directorate": directorate,
+        "directorates": Directorate.objects.order_by("name") if directorate is None else None,
+        "history": targets.history(directorate),
+    }
     if data is not None:
         valid = [form.is_valid() for form in forms]  # every form, so that every error shows
         if all(valid):
@@ -137,8 +167,9 @@ def target_list(request):
                     value=form.cleaned_data["value"],
                     direction=form.cleaned_data["direction"],
                     user=request.user,
+                    directorate=directorate,
                 )
             messages.success(request, _("The targets are saved."))
-            return redirect("kpis:targets")
-        return render(request, "kpis/targets.html", {"forms": forms, "has_errors": True}, status=400)
-    return render(request, "kpis/targets.html", {"forms": forms})
+            return redirect(request.path)
+        return render(request, "kpis/targets.html", {**context, "has_errors": True}, status=400)
+    return render(request, "kpis/targets.html", context)

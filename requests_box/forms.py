@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from catalogue.models import ServicePage
 from catalogue.selectors import offered_services
 from directory.models import Contact, Entity
+from home.dates import ReportDateField, check_period
 from requests_box.models import (
     MANUAL_CHANNELS,
     Channel,
@@ -517,10 +518,10 @@ class RuleTestForm(forms.Form):
 
 
 class MeasureForm(forms.Form):
-    start = forms.DateField(
+    start = ReportDateField(
         label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = ReportDateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     directorate = forms.ModelChoiceField(
         label=_("Directorate"), queryset=None, required=False, empty_label=_("All directorates")
     )
@@ -540,8 +541,8 @@ class MeasureForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
-            raise forms.ValidationError(_("The period ends before it starts."))
+        if cleaned.get("start") and cleaned.get("end"):
+            check_period(cleaned["start"], cleaned["end"], timezone.localdate())
         return cleaned
 
     def scope(self):

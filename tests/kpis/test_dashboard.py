@@ -183,7 +183,7 @@ def test_the_company_cards_show_compute_indicators_values_with_trends(client_for
 
 
 def test_undefined_values_show_a_dash_and_a_text_for_screen_readers(client_for, world, cio):
-    page = client_for(cio).get(DASHBOARD, {"period": "month", "ref": "2030-01-10"}).content.decode()
+    page = client_for(cio).get(DASHBOARD, {"period": "month", "ref": "2010-01-10"}).content.decode()
     assert (
         '<span aria-hidden="true">—</span>'
         '<span class="visually-hidden">non défini (aucune observation)</span>' in page
@@ -287,7 +287,7 @@ def test_the_csv_holds_compute_indicators_values_per_directorate(client_for, wor
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["indicator", "company", "DCOM", "DRH"]
-    by_key = {row[0]: row[1:] for row in rows[1:]}
+    by_key = {row[0]: row[1:] for row in rows[1 : rows.index([])]}
     result = compute_indicators(Q3)
     assert by_key["requests"] == [str(result["company"]["requests"]), "3", "1"] == ["4", "3", "1"]
     assert by_key["satisfaction.barometre.nps"] == [

@@ -254,6 +254,7 @@ MATRIX: dict[str, Row] = {
     "kpis:export_csv": Row("get", no_args, DASHBOARD, check=is_download("text/csv")),
     "kpis:export_pdf": Row("get", no_args, DASHBOARD, check=is_download("application/pdf")),
     "kpis:targets": Row("get", no_args, {"cio"}),
+    "kpis:directorate_targets": Row("get", lambda w: {"code": "DCOM"}, {"cio"}),
     "kpis:survey_list": Row("get", no_args, READERS),
     "kpis:survey_follow_ups": Row("get", no_args, RM),
     "kpis:survey_follow_up_done": Row(
