@@ -39,46 +39,12 @@ sys.path.insert(0, str(BENCH))
 import load_bench as lb  # noqa: E402
 
 from tests.mailservers import free_port  # noqa: E402
+from tests.operations.pgcluster import Cluster  # noqa: E402
 
-PGBIN = Path("/usr/lib/postgresql/15/bin")
 ROOT = lb.ROOT
 PYTHON = Path(sys.executable)
 GUNICORN = PYTHON.parent / "gunicorn"
 lb.PYTHON = PYTHON  # the interpreter running this bench (the project's virtualenv)
-
-
-class Cluster:
-    """A PostgreSQL server of the bench's own, owned by the postgres system user."""
-
-    def __init__(self, workdir: Path):
-        self.dir = workdir / "pg"
-        self.port = free_port()
-        self.dir.mkdir()
-        shutil.chown(self.dir, "postgres", "postgres")
-        self._as_pg(PGBIN / "initdb", "-D", self.dir / "data", "-A", "trust", "-U", "postgres", "-E", "UTF8")
-        self.start()
-
-    def _as_pg(self, *command) -> None:
-        subprocess.run(
-            ["runuser", "-u", "postgres", "--", *map(str, command)], check=True, capture_output=True
-        )
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=200"
-        self._as_pg(
-            PGBIN / "pg_ctl", "-D", self.dir / "data", "-o", options, "-l", self.dir / "log", "-w", "start"
-        )
-
-    def restart(self) -> None:
-        self._as_pg(PGBIN / "pg_ctl", "-D", self.dir / "data", "-m", "fast", "-w", "restart")
-
-    def stop(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            self._as_pg(PGBIN / "pg_ctl", "-D", self.dir / "data", "-m", "immediate", "stop")
-
-    @property
-    def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}"
 
 
 class Sink(lb.SmtpSink):
@@ -119,12 +85,23 @@ def nginx_balancer(workdir: Path, ports: list[int]) -> tuple[subprocess.Popen, i
         f"http {{ access_log off; client_body_temp_path {workdir}/nginx/body; proxy_temp_path {workdir}/nginx/proxy;\n"  # noqa: E501
         f"  upstream web {{ {servers} keepalive 32; }}\n"
         f"  server {{ listen 127.0.0.1:{port}; location / {{ proxy_pass http://web; proxy_http_version 1.1;\n"
-        '    proxy_set_header Connection ""; proxy_set_header Host $host;\n'
+        '    proxy_set_header Connection ""; proxy_set_header Host $http_host;\n'
         "    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto https;\n"  # noqa: E501
-        "    proxy_next_upstream off; }} }}\n}}\n"
+        "    proxy_next_upstream off; } }\n}\n"
     )
     process = subprocess.Popen(["nginx", "-c", str(conf)], stderr=subprocess.DEVNULL)
     return process, port
+
+
+def wait_http(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        with contextlib.suppress(OSError):
+            if lb.Client(port).call("GET", "/connexion/")[0] == 200:
+                return
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise SystemExit(f"the server on port {port} did not start")
+        time.sleep(0.3)
 
 
 def spawn(env, log: Path, *args) -> subprocess.Popen:
@@ -234,6 +211,13 @@ def main() -> int:
     parser.add_argument("--think-min", type=float, default=1.0)
     parser.add_argument("--think-max", type=float, default=3.0)
     parser.add_argument("--mail-every", type=float, default=2.0)
+    parser.add_argument(
+        "--keep-cluster",
+        type=Path,
+        metavar="DIR",
+        help="development: keep the PostgreSQL cluster and its seeded template in DIR between runs",
+    )
+    parser.add_argument("--redis-db", type=int, default=13, help="the Redis database (flushed) of the bench")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "multi_server.md")
     args = parser.parse_args()
     if not shutil.which("wrk") or not shutil.which("nginx"):
@@ -245,15 +229,14 @@ def main() -> int:
     cluster = dovecot = sink = None
     started = time.monotonic()
     try:
-        cluster = Cluster(workdir)
-        subprocess.run(["psql", f"{cluster.url}/postgres", "-qc", "CREATE DATABASE relais"], check=True)
+        cluster = Cluster(args.keep_cluster or workdir / "pg", max_connections=200)
         dovecot = lb.Dovecot(workdir)
         sink = Sink()
-        subprocess.run(["redis-cli", "-n", "3", "FLUSHDB"], check=True, capture_output=True)
+        subprocess.run(["redis-cli", "-n", str(args.redis_db), "FLUSHDB"], check=True, capture_output=True)
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))},
             "DATABASE_URL": f"{cluster.url}/relais",
-            "REDIS_URL": "redis://127.0.0.1:6379/3",
+            "REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}",
             "DJANGO_SETTINGS_MODULE": "load_settings",
             "PYTHONPATH": f"{BENCH}:{ROOT}",
             "BENCH_STATIC_ROOT": str(workdir / "static"),
@@ -280,9 +263,19 @@ def main() -> int:
             "WORKER_HEARTBEAT_SECONDS": "5",
             "WORKER_DEAD_AFTER_SECONDS": "30",
         }
-        print("migrating and seeding ...", flush=True)
+        # The demo company is seeded once into a template database (kept with --keep-cluster), then
+        # each run works on a fresh copy of it.
+        if not cluster.psql("SELECT 1 FROM pg_database WHERE datname = 'relais_seeded'"):
+            print("migrating and seeding ...", flush=True)
+            cluster.psql("DROP DATABASE IF EXISTS relais_seeding")
+            cluster.psql("CREATE DATABASE relais_seeding")
+            seed_env = {**env, "DATABASE_URL": f"{cluster.url}/relais_seeding"}
+            lb.manage(seed_env, "migrate", "--noinput", "-v0")
+            lb.manage(seed_env, "seed_demo")
+            cluster.psql("ALTER DATABASE relais_seeding RENAME TO relais_seeded")  # complete: reusable
+        cluster.psql("DROP DATABASE IF EXISTS relais")
+        cluster.psql("CREATE DATABASE relais TEMPLATE relais_seeded")
         lb.manage(env, "migrate", "--noinput", "-v0")
-        lb.manage(env, "seed_demo")
         seeded = shell(
             env, lb.SEED % {"password": lb.PASSWORD, "browsers": args.browsers, "triagers": args.triagers}
         )
@@ -301,26 +294,22 @@ def main() -> int:
                     f"127.0.0.1:{port}",
                     "--workers",
                     str(args.web_workers),
+                    "--no-control-socket",  # the default socket is one per machine
                     "--access-logfile",
                     "/dev/null",
                     "--error-logfile",
-                    str(workdir / f"web{n}.log"),
+                    "-",
                 ],
                 env=env,
                 cwd=ROOT,
+                stdout=(workdir / f"web{n}.log").open("w"),
+                stderr=subprocess.STDOUT,
             )
-        for port in ports:
-            deadline = time.monotonic() + 60
-            while True:
-                with contextlib.suppress(OSError):
-                    if lb.Client(port).call("GET", "/connexion/")[0] == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise SystemExit("gunicorn did not start")
-                time.sleep(0.3)
+        for n, port in enumerate(ports, 1):
+            wait_http(port, processes[f"web{n}"])
         balancer, lb_port = nginx_balancer(workdir, ports)
         processes["nginx"] = balancer
-        time.sleep(1)
+        wait_http(lb_port, balancer)
         for n in (1, 2):
             processes[f"worker{n}"] = spawn(
                 env, workdir / f"worker{n}.log", "worker", "--queue-name", "default"
@@ -397,6 +386,10 @@ def main() -> int:
         alive = {name: p.poll() is None for name, p in processes.items()}
         logs = {p.name: p.read_text(errors="replace") for p in workdir.glob("*.log") if p.name != "nginx.log"}
         tracebacks = {name: text.count("Traceback") for name, text in logs.items()}
+    except BaseException:
+        for log in sorted(workdir.glob("*.log")):  # what the processes said, before their folder goes
+            print(f"--- {log.name}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-15:]))
+        raise
     finally:
         for process in processes.values():
             if process.poll() is None:
@@ -410,6 +403,7 @@ def main() -> int:
             sink.stop()
         if cluster:
             cluster.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
     result = {
         "groups": groups,
@@ -444,7 +438,6 @@ def main() -> int:
         and restart["errors_later"] == 0
         and all(alive.values())
     )
-    shutil.rmtree(workdir, ignore_errors=True)
     return 0 if ok else 1
 
 
