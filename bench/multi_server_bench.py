@@ -67,7 +67,7 @@ class Sink(lb.SmtpSink):
             hashlib.sha256(text.encode()).hexdigest(),
         )
         self.keys[key] += 1
-        kind = re.sub(r"\[REQ-[^\]]+\]\s*", "", str(message["Subject"])).split(":")[0][:40]
+        kind = re.sub(r"\[REQ-[^\]]+\]\s*", "", str(message["Subject"])).split(":")[0][:40].strip()
         self.subjects[kind] += 1
         self.received += 1
         return "250 Message accepted for delivery"
@@ -116,6 +116,7 @@ def shell(env, code: str) -> str:
 
 AGE_SOME_REQUESTS = """
 import datetime as dt
+import json
 from django.utils import timezone
 from requests_box.models import Request
 now = timezone.now()
@@ -126,6 +127,13 @@ Request.objects.filter(pk__in=ids[20:]).update(
     warning_at=now - dt.timedelta(hours=1), deadline=now + dt.timedelta(days=2), warning_notified_at=None)
 Request.objects.exclude(pk__in=ids).update(breach_notified_at=now, warning_notified_at=now)
 print("AGED", len(ids))
+# What users can open: a retired service's page is gone (404), whatever Wagtail says of it.
+from catalogue.models import ServicePage
+from catalogue.models.service import Maturity
+from requests_box.models import MailReceipt
+visible = ServicePage.objects.live().exclude(maturity=Maturity.RETIRE).specific()
+print("VISIBLE " + json.dumps([p.url for p in visible]))
+print("RECEIPTS", MailReceipt.objects.count())
 """
 
 COUNTS = """
@@ -153,23 +161,40 @@ print("PUBLISHED " + page.url)
 """
 
 
+def count_tracebacks(workdir: Path) -> dict[str, int]:
+    """Errors logged by each process (one log line per event: a traceback is one record)."""
+    return {
+        log.stem: log.read_text(errors="replace").count("Traceback (most recent call last)")
+        - log.read_text(errors="replace").count("During handling of the above exception")
+        - log.read_text(errors="replace").count("The above exception was the direct cause")
+        for log in sorted(workdir.glob("*.log"))
+        if log.name != "nginx.log"
+    }
+
+
+def gunicorn_workers(master: int) -> set[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
+
+
 def restart_phase(cluster: Cluster, clients: list, paths: list[str], seconds: float) -> dict:
     """Users keep browsing while PostgreSQL restarts; each request's time and outcome is kept."""
-    results: list[tuple[float, float, int]] = []
+    results: list[tuple[float, float, int, str]] = []
     stop = threading.Event()
     lock = threading.Lock()
 
     def user(client, rng):
         while not stop.is_set():
             started = time.monotonic()
+            path = rng.choice(paths)
             try:
-                status, headers, _ = client.call("GET", rng.choice(paths))
+                status, headers, _ = client.call("GET", path)
                 if status in (301, 302) and "/connexion/" in headers.get("location", ""):
                     status = 999  # a lost session
             except Exception:  # noqa: BLE001 - a socket error is an error like the others
                 status = 0
             with lock:
-                results.append((started, time.monotonic(), status))
+                results.append((started, time.monotonic(), status, path))
             time.sleep(rng.uniform(0.2, 0.6))
 
     threads = [
@@ -195,6 +220,9 @@ def restart_phase(cluster: Cluster, clients: list, paths: list[str], seconds: fl
             1 for r in bad if r[0] <= restart_ended + 1 and r[1] >= restart_started - 0.5
         ),
         "errors_later": sum(1 for r in bad if r[0] > restart_ended + 1),
+        "errors_later_detail": dict(
+            collections.Counter(f"{r[2]} {r[3]}" for r in bad if r[0] > restart_ended + 1)
+        ),
         "after_requests": len(after),
         "restart_seconds": restart_ended - restart_started,
         "duration": time.monotonic() - t0,
@@ -204,7 +232,10 @@ def restart_phase(cluster: Cluster, clients: list, paths: list[str], seconds: fl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=120)
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
+    parser.add_argument(
+        "--restart-seconds", type=int, default=20, help="browsing around the PostgreSQL restart (default 20)"
+    )
     parser.add_argument("--browsers", type=int, default=50)
     parser.add_argument("--triagers", type=int, default=5)
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers per instance")
@@ -281,7 +312,10 @@ def main() -> int:
         )
         data = json.loads(re.search(r"^BENCHDATA (.*)$", seeded, re.MULTILINE).group(1))
         lb.manage(env, "collectstatic", "--noinput", "-v0")
-        aged = int(re.search(r"AGED (\d+)", shell(env, AGE_SOME_REQUESTS)).group(1))
+        prepared = shell(env, AGE_SOME_REQUESTS)
+        aged = int(re.search(r"AGED (\d+)", prepared).group(1))
+        data["services"] = json.loads(re.search(r"^VISIBLE (.*)$", prepared, re.MULTILINE).group(1))
+        receipts_before = int(re.search(r"RECEIPTS (\d+)", prepared).group(1))
         setup_seconds = time.monotonic() - started
 
         ports = [free_port(), free_port()]
@@ -368,12 +402,13 @@ def main() -> int:
         time.sleep(15)  # a few more scheduler rounds: nothing more may be sent
         in_box, processed = dovecot.counts()
         counts = json.loads(re.search(r"^COUNTS (.*)$", shell(env, COUNTS), re.MULTILINE).group(1))
+        counts["receipts"] -= receipts_before  # those of this run
         duplicates = sum(1 for n in sink.keys.values() if n > 1)
 
         # A publication seen at once on both servers (each asked directly, same session).
         title = f"Service publié {secrets.token_hex(3)}"
-        published_at = time.monotonic()
         url = re.search(r"PUBLISHED (\S+)", shell(env, PUBLISH % {"title": title})).group(1)
+        published_at = time.monotonic()
         seen = {}
         for n, port in enumerate(ports, 1):
             probe = lb.Client(port, cookies=dict(browsers[0].cookies))
@@ -381,11 +416,19 @@ def main() -> int:
             seen[f"web{n}"] = status == 200 and title in page
         publish_check_seconds = time.monotonic() - published_at
 
+        tracebacks = count_tracebacks(workdir)
         print("restarting PostgreSQL under load ...", flush=True)
-        restart = restart_phase(cluster, browsers[:10], data["services"][:20] + ["/", "/catalogue/"], 30)
+        web_workers = {n: gunicorn_workers(processes[n].pid) for n in ("web1", "web2")}
+        paths = data["services"][:20] + ["/", "/catalogue/", "/demandes/"]
+        restart = restart_phase(cluster, browsers[:10], paths, args.restart_seconds)
+        restart["same_web_workers"] = all(
+            gunicorn_workers(processes[n].pid) == w for n, w in web_workers.items()
+        )
         alive = {name: p.poll() is None for name, p in processes.items()}
-        logs = {p.name: p.read_text(errors="replace") for p in workdir.glob("*.log") if p.name != "nginx.log"}
-        tracebacks = {name: text.count("Traceback") for name, text in logs.items()}
+        after_restart = count_tracebacks(workdir)
+        restart["tracebacks"] = {
+            name: after_restart[name] - tracebacks.get(name, 0) for name in after_restart
+        }
     except BaseException:
         for log in sorted(workdir.glob("*.log")):  # what the processes said, before their folder goes
             print(f"--- {log.name}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-15:]))
@@ -436,6 +479,8 @@ def main() -> int:
         and counts["notice_events_twice"] == 0
         and all(seen.values())
         and restart["errors_later"] == 0
+        and restart["same_web_workers"]
+        and not any(tracebacks.values())
         and all(alive.values())
     )
     return 0 if ok else 1
@@ -451,8 +496,10 @@ def write_results(args, r: dict, data: dict) -> None:
         f"- Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- Machine: {platform.node()}, {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}.",  # noqa: E501
         f"- Command: `.venv/bin/python bench/multi_server_bench.py --duration {args.duration} --web-workers {args.web_workers} "  # noqa: E501
-        f"--mail-every {args.mail_every:g}`",
-        f"- Setup: a PostgreSQL 15 cluster of the bench's own (initdb, loopback), Redis db 3 as the shared cache, the "  # noqa: E501
+        f"--browsers {args.browsers} --triagers {args.triagers} --mail-every {args.mail_every:g} "
+        f"--restart-seconds {args.restart_seconds}"
+        + (" --keep-cluster DIR` (the demo company seeded by an earlier run)" if args.keep_cluster else "`"),
+        f"- Setup: a PostgreSQL 15 cluster of the bench's own (initdb, loopback), Redis db {args.redis_db} as the shared cache, the "  # noqa: E501
         f"demo company (`seed_demo`, {data['requests']} requests) plus {args.browsers} business users and "
         f"{args.triagers - 1} more relationship managers; {r['aged']} open requests made due for a deadline notice. "  # noqa: E501
         f"Setup took {r['setup_seconds']:.0f} s. Production settings (DEBUG off, WhiteNoise manifest).",
@@ -491,15 +538,17 @@ def write_results(args, r: dict, data: dict) -> None:
         f"{m['notice_events']} (request, kind) pairs, {m['notice_events_twice']} twice.",
         f"- Catalogue publication seen at once on both servers: {r['seen']} (checked {r['publish_check_seconds']:.2f} s "  # noqa: E501
         "after the publish command returned, each server asked directly with the same session).",
-        f"- Processes alive at the end: {r['alive']}; tracebacks in their logs: {r['tracebacks']}.",
+        f"- Processes alive at the end: {r['alive']}; errors logged with a traceback before the restart: "
+        f"{r['tracebacks']}.",
         "",
         "## PostgreSQL restarted under load",
         "",
         f"10 users kept browsing (a page every 0.2–0.6 s) through the balancer for {rs['duration']:.0f} s; "
-        f"`pg_ctl restart -m fast` took {rs['restart_seconds']:.1f} s. {rs['requests']} requests: {rs['errors']} "  # noqa: E501
+        f"`pg_ctl stop -m fast` then `pg_ctl start` took {rs['restart_seconds']:.1f} s. {rs['requests']} requests: {rs['errors']} "  # noqa: E501
         f"errors, {rs['errors_in_flight_or_during']} of them in flight or sent during the restart, "
         f"{rs['errors_later']} later; statuses of the errors: {rs['statuses']}. {rs['after_requests']} requests after "  # noqa: E501
-        "the restart, served by the same gunicorn processes (no restart of the web servers).",
+        f"the restart; the same gunicorn workers served before and after: {rs['same_web_workers']}. Errors logged "  # noqa: E501
+        f"with a traceback during this phase: {rs['tracebacks']}.",
         "",
     ]
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -290,12 +290,12 @@ def _receipts(url: str, folder: str) -> tuple[int, int]:
     return tuple(_query(url, sql, f"imap:{folder}/%")[0])
 
 
-def _wait(predicate, timeout: float, processes: Processes, what: str) -> None:
+def _wait(predicate, timeout: float, processes: Processes, what: str, every: float = 0.25) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
             pytest.fail(f"{what} within {timeout:.0f} s\n{processes.tails()}")
-        time.sleep(0.25)
+        time.sleep(every)
 
 
 def test_two_schedulers_workers_and_pollers_take_each_mail_once_and_send_each_notice_once(
@@ -344,10 +344,10 @@ def test_a_worker_and_a_scheduler_killed_mid_job_lose_nothing_and_send_no_mail_t
     sink,
     tmp_path,
 ):
-    mails = 30
+    mails = 40
     _query(database, "DELETE FROM django_tasks_database_dbtaskresult")
     _query(database, "UPDATE operations_periodicjob SET next_run_at = now(), last_task_id = ''")
-    folder = _fresh_folder(dovecot, mails, attachment=300_000)  # big enough for a poll to take a while
+    folder = _fresh_folder(dovecot, mails, attachment=1_000_000)  # big enough for a poll to take a while
     env = _mail_environment(database, tmp_path, dovecot, folder, sink)
     received = f"imap:{folder}/%"
     processes = Processes(env, tmp_path / "logs")
@@ -358,21 +358,25 @@ def test_a_worker_and_a_scheduler_killed_mid_job_lose_nothing_and_send_no_mail_t
                 f"worker{n}", "worker", "--queue-name", "default", "--interval", "0.2", "--no-startup-delay"
             )
 
-        def poll_running_mid_way():
-            taken = _query(
-                database, "SELECT count(*) FROM requests_box_mailreceipt WHERE source LIKE %s", received
-            )
-            return 2 <= taken[0][0] < mails - 5
+        poll = {}
 
-        _wait(poll_running_mid_way, 90, processes, "a poll under way")
-        running = _query(
-            database,
-            "SELECT worker_ids FROM django_tasks_database_dbtaskresult "
-            "WHERE status = 'RUNNING' AND task_path LIKE %s",
-            "%poll_mailbox",
-        )
-        assert len(running) == 1, running
-        pid = int(running[0][0][-1].split("-")[-2])  # worker ids are host-pid-random
+        def poll_running_mid_way() -> bool:
+            """The poll task running, some of the mails taken in, most not yet: who runs it."""
+            rows = _query(
+                database,
+                "SELECT t.worker_ids, (SELECT count(*) FROM requests_box_mailreceipt WHERE source LIKE %s) "
+                "FROM django_tasks_database_dbtaskresult t "
+                "WHERE t.status = 'RUNNING' AND t.task_path LIKE %s",
+                received,
+                "%poll_mailbox",
+            )
+            if len(rows) == 1 and 1 <= rows[0][1] < mails - 3:
+                poll["worker"] = rows[0][0][-1]
+                return True
+            return False
+
+        _wait(poll_running_mid_way, 90, processes, "a poll under way", every=0.05)
+        pid = int(poll["worker"].split("-")[-2])  # worker ids are host-pid-random
         victim = next(name for name in ("worker1", "worker2") if processes.pid_of(name) == pid)
         processes.kill(victim)  # SIGKILL in the middle of the poll
         processes.kill("scheduler1")  # and the scheduler, wherever it is
