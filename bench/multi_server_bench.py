@@ -39,46 +39,12 @@ sys.path.insert(0, str(BENCH))
 import load_bench as lb  # noqa: E402
 
 from tests.mailservers import free_port  # noqa: E402
+from tests.operations.pgcluster import Cluster  # noqa: E402
 
-PGBIN = Path("/usr/lib/postgresql/15/bin")
 ROOT = lb.ROOT
 PYTHON = Path(sys.executable)
 GUNICORN = PYTHON.parent / "gunicorn"
 lb.PYTHON = PYTHON  # the interpreter running this bench (the project's virtualenv)
-
-
-class Cluster:
-    """A PostgreSQL server of the bench's own, owned by the postgres system user."""
-
-    def __init__(self, workdir: Path):
-        self.dir = workdir / "pg"
-        self.port = free_port()
-        self.dir.mkdir()
-        shutil.chown(self.dir, "postgres", "postgres")
-        self._as_pg(PGBIN / "initdb", "-D", self.dir / "data", "-A", "trust", "-U", "postgres", "-E", "UTF8")
-        self.start()
-
-    def _as_pg(self, *command) -> None:
-        subprocess.run(
-            ["runuser", "-u", "postgres", "--", *map(str, command)], check=True, capture_output=True
-        )
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=200"
-        self._as_pg(
-            PGBIN / "pg_ctl", "-D", self.dir / "data", "-o", options, "-l", self.dir / "log", "-w", "start"
-        )
-
-    def restart(self) -> None:
-        self._as_pg(PGBIN / "pg_ctl", "-D", self.dir / "data", "-m", "fast", "-w", "restart")
-
-    def stop(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            self._as_pg(PGBIN / "pg_ctl", "-D", self.dir / "data", "-m", "immediate", "stop")
-
-    @property
-    def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}"
 
 
 class Sink(lb.SmtpSink):
@@ -101,7 +67,7 @@ class Sink(lb.SmtpSink):
             hashlib.sha256(text.encode()).hexdigest(),
         )
         self.keys[key] += 1
-        kind = re.sub(r"\[REQ-[^\]]+\]\s*", "", str(message["Subject"])).split(":")[0][:40]
+        kind = re.sub(r"\[REQ-[^\]]+\]\s*", "", str(message["Subject"])).split(":")[0][:40].strip()
         self.subjects[kind] += 1
         self.received += 1
         return "250 Message accepted for delivery"
@@ -119,12 +85,23 @@ def nginx_balancer(workdir: Path, ports: list[int]) -> tuple[subprocess.Popen, i
         f"http {{ access_log off; client_body_temp_path {workdir}/nginx/body; proxy_temp_path {workdir}/nginx/proxy;\n"  # noqa: E501
         f"  upstream web {{ {servers} keepalive 32; }}\n"
         f"  server {{ listen 127.0.0.1:{port}; location / {{ proxy_pass http://web; proxy_http_version 1.1;\n"
-        '    proxy_set_header Connection ""; proxy_set_header Host $host;\n'
+        '    proxy_set_header Connection ""; proxy_set_header Host $http_host;\n'
         "    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto https;\n"  # noqa: E501
-        "    proxy_next_upstream off; }} }}\n}}\n"
+        "    proxy_next_upstream off; } }\n}\n"
     )
     process = subprocess.Popen(["nginx", "-c", str(conf)], stderr=subprocess.DEVNULL)
     return process, port
+
+
+def wait_http(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        with contextlib.suppress(OSError):
+            if lb.Client(port).call("GET", "/connexion/")[0] == 200:
+                return
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise SystemExit(f"the server on port {port} did not start")
+        time.sleep(0.3)
 
 
 def spawn(env, log: Path, *args) -> subprocess.Popen:
@@ -139,6 +116,7 @@ def shell(env, code: str) -> str:
 
 AGE_SOME_REQUESTS = """
 import datetime as dt
+import json
 from django.utils import timezone
 from requests_box.models import Request
 now = timezone.now()
@@ -149,6 +127,13 @@ Request.objects.filter(pk__in=ids[20:]).update(
     warning_at=now - dt.timedelta(hours=1), deadline=now + dt.timedelta(days=2), warning_notified_at=None)
 Request.objects.exclude(pk__in=ids).update(breach_notified_at=now, warning_notified_at=now)
 print("AGED", len(ids))
+# What users can open: a retired service's page is gone (404), whatever Wagtail says of it.
+from catalogue.models import ServicePage
+from catalogue.models.service import Maturity
+from requests_box.models import MailReceipt
+visible = ServicePage.objects.live().exclude(maturity=Maturity.RETIRE).specific()
+print("VISIBLE " + json.dumps([p.url for p in visible]))
+print("RECEIPTS", MailReceipt.objects.count())
 """
 
 COUNTS = """
@@ -176,23 +161,40 @@ print("PUBLISHED " + page.url)
 """
 
 
+def count_tracebacks(workdir: Path) -> dict[str, int]:
+    """Errors logged by each process (one log line per event: a traceback is one record)."""
+    return {
+        log.stem: log.read_text(errors="replace").count("Traceback (most recent call last)")
+        - log.read_text(errors="replace").count("During handling of the above exception")
+        - log.read_text(errors="replace").count("The above exception was the direct cause")
+        for log in sorted(workdir.glob("*.log"))
+        if log.name != "nginx.log"
+    }
+
+
+def gunicorn_workers(master: int) -> set[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
+
+
 def restart_phase(cluster: Cluster, clients: list, paths: list[str], seconds: float) -> dict:
     """Users keep browsing while PostgreSQL restarts; each request's time and outcome is kept."""
-    results: list[tuple[float, float, int]] = []
+    results: list[tuple[float, float, int, str]] = []
     stop = threading.Event()
     lock = threading.Lock()
 
     def user(client, rng):
         while not stop.is_set():
             started = time.monotonic()
+            path = rng.choice(paths)
             try:
-                status, headers, _ = client.call("GET", rng.choice(paths))
+                status, headers, _ = client.call("GET", path)
                 if status in (301, 302) and "/connexion/" in headers.get("location", ""):
                     status = 999  # a lost session
             except Exception:  # noqa: BLE001 - a socket error is an error like the others
                 status = 0
             with lock:
-                results.append((started, time.monotonic(), status))
+                results.append((started, time.monotonic(), status, path))
             time.sleep(rng.uniform(0.2, 0.6))
 
     threads = [
@@ -218,6 +220,9 @@ def restart_phase(cluster: Cluster, clients: list, paths: list[str], seconds: fl
             1 for r in bad if r[0] <= restart_ended + 1 and r[1] >= restart_started - 0.5
         ),
         "errors_later": sum(1 for r in bad if r[0] > restart_ended + 1),
+        "errors_later_detail": dict(
+            collections.Counter(f"{r[2]} {r[3]}" for r in bad if r[0] > restart_ended + 1)
+        ),
         "after_requests": len(after),
         "restart_seconds": restart_ended - restart_started,
         "duration": time.monotonic() - t0,
@@ -227,13 +232,23 @@ def restart_phase(cluster: Cluster, clients: list, paths: list[str], seconds: fl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=120)
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
+    parser.add_argument(
+        "--restart-seconds", type=int, default=20, help="browsing around the PostgreSQL restart (default 20)"
+    )
     parser.add_argument("--browsers", type=int, default=50)
     parser.add_argument("--triagers", type=int, default=5)
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers per instance")
     parser.add_argument("--think-min", type=float, default=1.0)
     parser.add_argument("--think-max", type=float, default=3.0)
     parser.add_argument("--mail-every", type=float, default=2.0)
+    parser.add_argument(
+        "--keep-cluster",
+        type=Path,
+        metavar="DIR",
+        help="development: keep the PostgreSQL cluster and its seeded template in DIR between runs",
+    )
+    parser.add_argument("--redis-db", type=int, default=13, help="the Redis database (flushed) of the bench")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "multi_server.md")
     args = parser.parse_args()
     if not shutil.which("wrk") or not shutil.which("nginx"):
@@ -245,15 +260,14 @@ def main() -> int:
     cluster = dovecot = sink = None
     started = time.monotonic()
     try:
-        cluster = Cluster(workdir)
-        subprocess.run(["psql", f"{cluster.url}/postgres", "-qc", "CREATE DATABASE relais"], check=True)
+        cluster = Cluster(args.keep_cluster or workdir / "pg", max_connections=200)
         dovecot = lb.Dovecot(workdir)
         sink = Sink()
-        subprocess.run(["redis-cli", "-n", "3", "FLUSHDB"], check=True, capture_output=True)
+        subprocess.run(["redis-cli", "-n", str(args.redis_db), "FLUSHDB"], check=True, capture_output=True)
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))},
             "DATABASE_URL": f"{cluster.url}/relais",
-            "REDIS_URL": "redis://127.0.0.1:6379/3",
+            "REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}",
             "DJANGO_SETTINGS_MODULE": "load_settings",
             "PYTHONPATH": f"{BENCH}:{ROOT}",
             "BENCH_STATIC_ROOT": str(workdir / "static"),
@@ -280,15 +294,28 @@ def main() -> int:
             "WORKER_HEARTBEAT_SECONDS": "5",
             "WORKER_DEAD_AFTER_SECONDS": "30",
         }
-        print("migrating and seeding ...", flush=True)
+        # The demo company is seeded once into a template database (kept with --keep-cluster), then
+        # each run works on a fresh copy of it.
+        if not cluster.psql("SELECT 1 FROM pg_database WHERE datname = 'relais_seeded'"):
+            print("migrating and seeding ...", flush=True)
+            cluster.psql("DROP DATABASE IF EXISTS relais_seeding")
+            cluster.psql("CREATE DATABASE relais_seeding")
+            seed_env = {**env, "DATABASE_URL": f"{cluster.url}/relais_seeding"}
+            lb.manage(seed_env, "migrate", "--noinput", "-v0")
+            lb.manage(seed_env, "seed_demo")
+            cluster.psql("ALTER DATABASE relais_seeding RENAME TO relais_seeded")  # complete: reusable
+        cluster.psql("DROP DATABASE IF EXISTS relais")
+        cluster.psql("CREATE DATABASE relais TEMPLATE relais_seeded")
         lb.manage(env, "migrate", "--noinput", "-v0")
-        lb.manage(env, "seed_demo")
         seeded = shell(
             env, lb.SEED % {"password": lb.PASSWORD, "browsers": args.browsers, "triagers": args.triagers}
         )
         data = json.loads(re.search(r"^BENCHDATA (.*)$", seeded, re.MULTILINE).group(1))
         lb.manage(env, "collectstatic", "--noinput", "-v0")
-        aged = int(re.search(r"AGED (\d+)", shell(env, AGE_SOME_REQUESTS)).group(1))
+        prepared = shell(env, AGE_SOME_REQUESTS)
+        aged = int(re.search(r"AGED (\d+)", prepared).group(1))
+        data["services"] = json.loads(re.search(r"^VISIBLE (.*)$", prepared, re.MULTILINE).group(1))
+        receipts_before = int(re.search(r"RECEIPTS (\d+)", prepared).group(1))
         setup_seconds = time.monotonic() - started
 
         ports = [free_port(), free_port()]
@@ -301,26 +328,22 @@ def main() -> int:
                     f"127.0.0.1:{port}",
                     "--workers",
                     str(args.web_workers),
+                    "--no-control-socket",  # the default socket is one per machine
                     "--access-logfile",
                     "/dev/null",
                     "--error-logfile",
-                    str(workdir / f"web{n}.log"),
+                    "-",
                 ],
                 env=env,
                 cwd=ROOT,
+                stdout=(workdir / f"web{n}.log").open("w"),
+                stderr=subprocess.STDOUT,
             )
-        for port in ports:
-            deadline = time.monotonic() + 60
-            while True:
-                with contextlib.suppress(OSError):
-                    if lb.Client(port).call("GET", "/connexion/")[0] == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise SystemExit("gunicorn did not start")
-                time.sleep(0.3)
+        for n, port in enumerate(ports, 1):
+            wait_http(port, processes[f"web{n}"])
         balancer, lb_port = nginx_balancer(workdir, ports)
         processes["nginx"] = balancer
-        time.sleep(1)
+        wait_http(lb_port, balancer)
         for n in (1, 2):
             processes[f"worker{n}"] = spawn(
                 env, workdir / f"worker{n}.log", "worker", "--queue-name", "default"
@@ -379,12 +402,13 @@ def main() -> int:
         time.sleep(15)  # a few more scheduler rounds: nothing more may be sent
         in_box, processed = dovecot.counts()
         counts = json.loads(re.search(r"^COUNTS (.*)$", shell(env, COUNTS), re.MULTILINE).group(1))
+        counts["receipts"] -= receipts_before  # those of this run
         duplicates = sum(1 for n in sink.keys.values() if n > 1)
 
         # A publication seen at once on both servers (each asked directly, same session).
         title = f"Service publié {secrets.token_hex(3)}"
-        published_at = time.monotonic()
         url = re.search(r"PUBLISHED (\S+)", shell(env, PUBLISH % {"title": title})).group(1)
+        published_at = time.monotonic()
         seen = {}
         for n, port in enumerate(ports, 1):
             probe = lb.Client(port, cookies=dict(browsers[0].cookies))
@@ -392,11 +416,23 @@ def main() -> int:
             seen[f"web{n}"] = status == 200 and title in page
         publish_check_seconds = time.monotonic() - published_at
 
+        tracebacks = count_tracebacks(workdir)
         print("restarting PostgreSQL under load ...", flush=True)
-        restart = restart_phase(cluster, browsers[:10], data["services"][:20] + ["/", "/catalogue/"], 30)
+        web_workers = {n: gunicorn_workers(processes[n].pid) for n in ("web1", "web2")}
+        paths = data["services"][:20] + ["/", "/catalogue/", "/demandes/"]
+        restart = restart_phase(cluster, browsers[:10], paths, args.restart_seconds)
+        restart["same_web_workers"] = all(
+            gunicorn_workers(processes[n].pid) == w for n, w in web_workers.items()
+        )
         alive = {name: p.poll() is None for name, p in processes.items()}
-        logs = {p.name: p.read_text(errors="replace") for p in workdir.glob("*.log") if p.name != "nginx.log"}
-        tracebacks = {name: text.count("Traceback") for name, text in logs.items()}
+        after_restart = count_tracebacks(workdir)
+        restart["tracebacks"] = {
+            name: after_restart[name] - tracebacks.get(name, 0) for name in after_restart
+        }
+    except BaseException:
+        for log in sorted(workdir.glob("*.log")):  # what the processes said, before their folder goes
+            print(f"--- {log.name}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-15:]))
+        raise
     finally:
         for process in processes.values():
             if process.poll() is None:
@@ -410,6 +446,7 @@ def main() -> int:
             sink.stop()
         if cluster:
             cluster.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
     result = {
         "groups": groups,
@@ -442,9 +479,10 @@ def main() -> int:
         and counts["notice_events_twice"] == 0
         and all(seen.values())
         and restart["errors_later"] == 0
+        and restart["same_web_workers"]
+        and not any(tracebacks.values())
         and all(alive.values())
     )
-    shutil.rmtree(workdir, ignore_errors=True)
     return 0 if ok else 1
 
 
@@ -458,8 +496,10 @@ def write_results(args, r: dict, data: dict) -> None:
         f"- Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- Machine: {platform.node()}, {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}.",  # noqa: E501
         f"- Command: `.venv/bin/python bench/multi_server_bench.py --duration {args.duration} --web-workers {args.web_workers} "  # noqa: E501
-        f"--mail-every {args.mail_every:g}`",
-        f"- Setup: a PostgreSQL 15 cluster of the bench's own (initdb, loopback), Redis db 3 as the shared cache, the "  # noqa: E501
+        f"--browsers {args.browsers} --triagers {args.triagers} --mail-every {args.mail_every:g} "
+        f"--restart-seconds {args.restart_seconds}"
+        + (" --keep-cluster DIR` (the demo company seeded by an earlier run)" if args.keep_cluster else "`"),
+        f"- Setup: a PostgreSQL 15 cluster of the bench's own (initdb, loopback), Redis db {args.redis_db} as the shared cache, the "  # noqa: E501
         f"demo company (`seed_demo`, {data['requests']} requests) plus {args.browsers} business users and "
         f"{args.triagers - 1} more relationship managers; {r['aged']} open requests made due for a deadline notice. "  # noqa: E501
         f"Setup took {r['setup_seconds']:.0f} s. Production settings (DEBUG off, WhiteNoise manifest).",
@@ -498,15 +538,17 @@ def write_results(args, r: dict, data: dict) -> None:
         f"{m['notice_events']} (request, kind) pairs, {m['notice_events_twice']} twice.",
         f"- Catalogue publication seen at once on both servers: {r['seen']} (checked {r['publish_check_seconds']:.2f} s "  # noqa: E501
         "after the publish command returned, each server asked directly with the same session).",
-        f"- Processes alive at the end: {r['alive']}; tracebacks in their logs: {r['tracebacks']}.",
+        f"- Processes alive at the end: {r['alive']}; errors logged with a traceback before the restart: "
+        f"{r['tracebacks']}.",
         "",
         "## PostgreSQL restarted under load",
         "",
         f"10 users kept browsing (a page every 0.2–0.6 s) through the balancer for {rs['duration']:.0f} s; "
-        f"`pg_ctl restart -m fast` took {rs['restart_seconds']:.1f} s. {rs['requests']} requests: {rs['errors']} "  # noqa: E501
+        f"`pg_ctl stop -m fast` then `pg_ctl start` took {rs['restart_seconds']:.1f} s. {rs['requests']} requests: {rs['errors']} "  # noqa: E501
         f"errors, {rs['errors_in_flight_or_during']} of them in flight or sent during the restart, "
         f"{rs['errors_later']} later; statuses of the errors: {rs['statuses']}. {rs['after_requests']} requests after "  # noqa: E501
-        "the restart, served by the same gunicorn processes (no restart of the web servers).",
+        f"the restart; the same gunicorn workers served before and after: {rs['same_web_workers']}. Errors logged "  # noqa: E501
+        f"with a traceback during this phase: {rs['tracebacks']}.",
         "",
     ]
     args.out.parent.mkdir(parents=True, exist_ok=True)

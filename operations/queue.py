@@ -78,6 +78,26 @@ def requeue_abandoned(now: dt.datetime | None = None) -> int:
     return requeued
 
 
+DATABASE_RETRIES = 3
+
+
+def requeue_after_database_error(task: DBTaskResult, worker_id: str, delay: float = 5.0) -> bool:
+    """Put back in the queue a task of this worker that a database restart interrupted (it was left
+    running, or failed on the lost connection); at most DATABASE_RETRIES times per task."""
+    if TaskRetry.objects.filter(task_id=str(task.pk), reason="database_lost").count() >= DATABASE_RETRIES:
+        return False
+    row = DBTaskResult.objects.filter(pk=task.pk, status__in=[RUNNING, FAILED]).only("status", "worker_ids")
+    row = row.first()
+    if row is None or not row.worker_ids or row.worker_ids[-1] != worker_id:
+        return False
+    requeued = DBTaskResult.objects.filter(pk=task.pk, status=row.status, worker_ids=row.worker_ids).update(
+        status=READY, run_after=timezone.now() + dt.timedelta(seconds=delay)
+    )
+    if requeued:
+        TaskRetry.objects.create(task_id=str(task.pk), task_path=task.task_path, reason="database_lost")
+    return bool(requeued)
+
+
 def _due(now: dt.datetime) -> Q:
     return Q(run_after=get_date_max()) | Q(run_after__lte=now)
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from operations import throttling, unlock
+from operations import authenticator, throttling, unlock
 
 
 class UnlockRequestForm(forms.Form):
@@ -44,3 +44,33 @@ def unlock_link(request, token: str):
         % {"username": user.get_username()},
     )
     return redirect("login")
+
+
+class AuthenticatorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code shown by the app"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def authenticator_setup(request):
+    """The profile's authenticator page: set the app up, or remove it."""
+    device = authenticator.confirmed_device(request.user)
+    form = AuthenticatorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if device is not None and request.POST.get("action") == "remove":
+            if authenticator.remove(request.user, code):
+                messages.success(request, _("Your authenticator app is no longer linked to your account."))
+                return redirect("authenticator_setup")
+        elif device is None and authenticator.confirm(authenticator.pending_device(request.user), code):
+            messages.success(request, _("Your authenticator app is set up."))
+            return redirect("authenticator_setup")
+        form.add_error("code", _("This code is not the one the app shows now. Check the app and try again."))
+    context = {"device": device, "form": form}
+    if device is None:
+        pending = authenticator.pending_device(request.user)
+        context |= {"secret": authenticator.secret_of(pending), "uri": authenticator.setup_uri(pending)}
+    return render(request, "operations/authenticator.html", context)

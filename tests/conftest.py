@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-import polib
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
@@ -14,10 +13,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_configure(config):
-    # The interface is French first: make sure the compiled catalogues match the .po files.
-    for po_path in ROOT.glob("**/locale/*/LC_MESSAGES/*.po"):
-        if ".venv" not in po_path.parts:
-            polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+    """The interface is French first: make sure the compiled catalogues match the .po files.
+
+    pytest-django has already set Django up (in `pytest_load_initial_conftests`, before this hook), and
+    setting up loads the French catalogue: when a .mo was stale or missing, this process would keep the
+    old texts (English for the new ones) for the whole run. So whatever changed is dropped from
+    Django's and gettext's caches and read again. The files are written atomically and only when they
+    change (`compile_all`), so that xdist workers and servers started by the tests never read a
+    half-written catalogue."""
+    from django.utils.translation.reloader import translation_file_changed
+
+    from home.management.commands.compile_translations import compile_all
+
+    changed = compile_all(ROOT)
+    if changed:
+        translation_file_changed(sender=None, file_path=changed[0].with_suffix(".mo"))
 
 
 @pytest.fixture(autouse=True)

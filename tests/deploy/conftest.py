@@ -282,6 +282,7 @@ def install(tmp_path_factory):
                     f"{HOST}:{web_port}",
                     "--workers",
                     "3",
+                    "--no-control-socket",  # gunicorn's default socket is one per machine
                     "--error-logfile",
                     "-",
                     "--capture-output",

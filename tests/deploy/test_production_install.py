@@ -3,6 +3,7 @@ French pages with their static files, the portal's own 404, `check --deploy`, `/
 throttling across gunicorn workers behind the trusted proxy, logs, and backup then restore."""
 
 import json
+import os
 import re
 import subprocess
 from email.message import EmailMessage
@@ -12,7 +13,14 @@ from django_otp.oath import TOTP
 
 from tests.deploy.conftest import HOST, PASSWORD, ROOT, Browser, pg_server, run
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    # Once per CI run: a production install runs on PostgreSQL (SQLite is for development only).
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+        reason="the production install runs on PostgreSQL: in the PostgreSQL pass (DATABASE_URL=postgres://…)",
+    ),
+]
 
 
 def test_check_deploy_is_clean(install):

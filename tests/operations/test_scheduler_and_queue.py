@@ -105,3 +105,16 @@ def test_deadline_notices_are_claimed_so_a_second_check_sends_nothing(db, user_a
     second = check_deadlines()
     assert first["breaches"] == 1 and second["breaches"] == 0
     assert len([m for m in mail.outbox if request.reference in m.subject]) == 1
+
+
+def test_a_task_interrupted_by_a_database_restart_is_queued_again_a_few_times(db, database_tasks):
+    task = _running_task("worker-a")
+    assert not queue.requeue_after_database_error(task, "worker-b")  # not that worker's task
+    for _ in range(queue.DATABASE_RETRIES):
+        DBTaskResult.objects.filter(pk=task.pk).update(status="RUNNING")
+        assert queue.requeue_after_database_error(task, "worker-a")
+        task.refresh_from_db()
+        assert task.status == "READY" and task.run_after > timezone.now()
+    DBTaskResult.objects.filter(pk=task.pk).update(status="FAILED")
+    assert not queue.requeue_after_database_error(task, "worker-a")  # then it stays failed, for a human
+    assert TaskRetry.objects.filter(reason="database_lost").count() == queue.DATABASE_RETRIES

@@ -129,6 +129,7 @@ MATRIX: dict[str, Row] = {
     "unlock_request": Row("get", no_args, PUBLIC, public=True),
     "unlock_link": Row("get", lambda w: {"token": "pas-un-jeton"}, PUBLIC, public=True),
     "operations_admin": Row("get", no_args, set()),  # superusers only: none of the personas
+    "authenticator_setup": Row("get", no_args, ALL),  # each person's own authenticator app
     "home": Row("get", no_args, ALL),
     "wagtail_serve": Row("get", lambda w: (w["service_path"],), ALL),
     # -- directory

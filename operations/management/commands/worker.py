@@ -1,15 +1,17 @@
 """`python manage.py worker`: django-tasks' `db_worker` that also says it is alive.
 
-Same options as `db_worker`. Every few seconds a thread records a heartbeat; when this process dies
+Same options as `db_worker`; it outlives a database restart (see `Worker`). Every few seconds
+a thread records a heartbeat; when this process dies
 without stopping cleanly (killed, machine lost), the scheduler sees the heartbeat stop and puts the
 task it was running back in the queue (operations/queue.py). Run as many as you like, on any machine.
 """
 
 import logging
 import threading
+import time
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django_tasks_db.management.commands import db_worker
 
 from operations import queue
@@ -35,6 +37,55 @@ class Heartbeat(threading.Thread):
         connection.close()
 
 
+# A task that failed on one of these ran into a database restart: it runs again instead of failing.
+DATABASE_LOST = {"django.db.utils.OperationalError", "django.db.utils.InterfaceError"}
+
+
+class Worker(db_worker.Worker):
+    """db_worker's loop, made to outlive a database restart.
+
+    django-tasks' worker exits on the first database error it meets outside a task; this one waits for
+    the database to come back. The task it was running (its state could not be recorded) and a task
+    that failed on a lost connection are put back in the queue, a few seconds later, a few times at
+    most: the portal's tasks are safe to run again (operations/queue.py)."""
+
+    current = None
+
+    def run_task(self, db_task_result) -> None:
+        self.current = db_task_result
+        super().run_task(db_task_result)
+        self.current = None
+        if (
+            db_task_result.status == queue.FAILED
+            and db_task_result.exception_class_path in DATABASE_LOST
+            and queue.requeue_after_database_error(db_task_result, self.worker_id)
+        ):
+            logger.warning("task %s met a database restart: queued again", db_task_result.id)
+
+    def run(self) -> None:
+        while self.running:
+            try:
+                super().run()
+                return
+            except DatabaseError as exc:
+                logger.warning("database unavailable (%s); retrying", type(exc).__name__)
+                self._wait_for_database()
+
+    def _wait_for_database(self) -> None:
+        while self.running:
+            connection.close()
+            time.sleep(max(self.interval, 1.0))
+            try:
+                if self.current is not None:
+                    queue.requeue_after_database_error(self.current, self.worker_id)
+                    self.current = None
+                else:
+                    connection.ensure_connection()
+                return
+            except DatabaseError:
+                continue
+
+
 class Command(db_worker.Command):
     help = "Run background tasks (django-tasks' db_worker) with a heartbeat: a lost worker's task is retried."
 
@@ -47,6 +98,7 @@ class Command(db_worker.Command):
         queue.beat(worker_id, hostname, pid)
         heartbeat = Heartbeat(worker_id, hostname, pid)
         heartbeat.start()
+        db_worker.Worker = Worker  # db_worker's handle() builds its Worker from the module's name
         try:
             super().handle(*args, worker_id=worker_id, **options)
         finally:

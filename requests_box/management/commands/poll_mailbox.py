@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, close_old_connections, connection
 from imapclient.exceptions import IMAPClientError
 
 from requests_box.intake.imap import poll_once
@@ -32,12 +33,20 @@ class Command(BaseCommand):
             self.stdout.write(f"enqueued poll_mailbox task {result.id}")
             return
         while True:
+            close_old_connections()
             try:
                 summary = poll_once(folder=folder, report=lambda source, r: self.stdout.write(r.line(source)))
             except (OSError, IMAPClientError) as exc:
                 if every is None:
                     raise CommandError(f"cannot read the mailbox: {exc}", returncode=1) from exc
                 self.stderr.write(f"cannot read the mailbox: {exc}")
+            except DatabaseError as exc:
+                # The database restarting: a loop tries again at its next round (the mails stay
+                # unflagged on the server until they are recorded), a single poll fails.
+                if every is None:
+                    raise
+                self.stderr.write(f"database unavailable ({type(exc).__name__}); retrying")
+                connection.close()
             else:
                 self.stdout.write(summary.line())
             if every is None:
