@@ -1,10 +1,13 @@
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from directory import selectors
 from directory.filters import EntityFilter
 from directory.models import Entity
+from directory.portfolio import portfolio_of
 from directory.roles import CIO, RELATIONSHIP_MANAGERS, has_role
 
 
@@ -29,3 +32,15 @@ def entity_detail(request, code):
 
 def my_profile(request):
     return render(request, "directory/my_profile.html", {"contact": selectors.contact_for_user(request.user)})
+
+
+def my_portfolio(request):
+    """A relationship manager's home: the directorates and entities they answer for."""
+    if not has_role(request.user, RELATIONSHIP_MANAGERS):
+        raise PermissionDenied
+    context = {
+        "portfolio": portfolio_of(request.user),
+        "mailbox_address": settings.MAILBOX_ADDRESS,
+        "today": timezone.localdate(),
+    }
+    return render(request, "directory/portfolio.html", context)

@@ -35,6 +35,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "directory:my_profile",
         description=_("Your entity, your directorate and how the DSI knows you."),
     ),
+    NavItem(
+        _("My portfolio"),
+        "directory:my_portfolio",
+        frozenset({RELATIONSHIP_MANAGERS}),
+        _("Your directorates and entities: services used, requests, contacts met, committees, projects."),
+    ),
     # catalogue: items of the service catalogue go here
     NavItem(
         _("Catalogue"),

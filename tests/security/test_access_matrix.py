@@ -132,6 +132,8 @@ MATRIX: dict[str, Row] = {
     "directory:entity_list": Row("get", no_args, READERS),
     "directory:entity_detail": Row("get", lambda w: {"code": "DCOM-GC"}, READERS),
     "directory:my_profile": Row("get", no_args, ALL),
+    # A relationship manager's home: the directorates they answer for (no one else has a portfolio).
+    "directory:my_portfolio": Row("get", no_args, RM),
     # -- catalogue
     "catalogue:browse": Row("get", no_args, ALL),
     "catalogue:suggest": Row("get", no_args, ALL, query="?q=mess", check=is_json),
