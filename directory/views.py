@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from directory import selectors
+from directory import selectors, usage
 from directory.filters import EntityFilter
 from directory.models import Entity
 from directory.portfolio import portfolio_of
@@ -26,8 +26,14 @@ def entity_list(request):
 def entity_detail(request, code):
     _require_directory_access(request.user)
     entity = get_object_or_404(Entity.objects.select_related("directorate"), code=code)
-    contacts = selectors.contacts_of_entity(entity)
-    return render(request, "directory/entity_detail.html", {"entity": entity, "contacts": contacts})
+    context = {
+        "entity": entity,
+        "contacts": selectors.contacts_of_entity(entity),
+        "subscriptions": usage.subscriptions_of(entity),
+        "suggestions": usage.suggestions_for_entity(entity),
+        "today": timezone.localdate(),
+    }
+    return render(request, "directory/entity_detail.html", context)
 
 
 def my_profile(request):

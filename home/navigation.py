@@ -110,6 +110,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("Client committees: meetings, minutes, decisions and action plans."),
     ),
     NavItem(
+        _("Clients of my services"),
+        "catalogue:service_clients_list",
+        frozenset({PRODUCT_MANAGERS}),
+        _("Who uses your services, coverage by directorate, requests, complaints, opinions, contacts."),
+    ),
+    NavItem(
         _("My actions"),
         "committees:my_actions",
         frozenset({PRODUCT_MANAGERS}),

@@ -19,6 +19,10 @@ _numbers = itertools.count(1)
 
 @pytest.fixture
 def services(db):
+    return make_services()
+
+
+def make_services() -> dict:
     """Three published services of one family: Messagerie, Visio, Impression."""
     family = make_family(CatalogueIndexPage.objects.get(), code="COLLAB", title="Collaboration")
     return {

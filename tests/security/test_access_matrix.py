@@ -143,6 +143,12 @@ MATRIX: dict[str, Row] = {
         "post", no_args, {"editor", "relationship_manager"}, data={"term": "courriel", "service": "MAIL"}
     ),
     "catalogue:index": Row("get", no_args, ALL),
+    # A service's clients: its product manager, the relationship managers and the CIO. The list shows
+    # a product manager their own services only.
+    "catalogue:service_clients_list": Row("get", no_args, {"product_manager", "relationship_manager", "cio"}),
+    "catalogue:service_clients": Row(
+        "get", lambda w: {"code": "MAIL"}, {"product_manager", "relationship_manager", "cio"}
+    ),
     # Printed documents of published content: every employee. The leaflet is built inside the
     # request, so each role gets the PDF itself; the full catalogue is built in the background.
     "catalogue:print": Row("get", lambda w: {"kind": "leaflet"}, ALL, check=is_download("application/pdf")),
@@ -282,6 +288,11 @@ MATRIX: dict[str, Row] = {
 
 # Extra cases: the same URL with other objects, where the rule depends on the object.
 EXTRA_CASES = {
+    # A service another product manager (here: nobody) manages: not the product manager's clients.
+    "catalogue:service_clients[other]": (
+        "catalogue:service_clients",
+        Row("get", lambda w: {"code": "BROUILLON"}, READERS),
+    ),
     # A correspondent of A may not drill down into directorate B.
     "kpis:directorate[B]": ("kpis:directorate", Row("get", lambda w: {"code": "DRH"}, READERS)),
     # A held meeting whose minutes are not published: only the readers of every committee.
