@@ -12,8 +12,8 @@ from django.utils import timezone
 from catalogue.models import ServicePage
 from directory.models import Contact, Directorate, Entity
 from directory.roles import CIO, PRODUCT_MANAGERS, RELATIONSHIP_MANAGERS, has_role
+from directory.satisfaction import satisfaction_of
 from kpis.coverage import active_on, entities_in_company_on
-from kpis.indicators import satisfaction_block
 from kpis.models import Subscription, SurveyAnswer
 from requests_box.models import FINISHED, Kind, Request, Status
 
@@ -138,16 +138,7 @@ def service_clients(service: ServicePage, *, today: date | None = None) -> Servi
         .order_by("-received_at")[:LISTED]
     )
     answers_about = SurveyAnswer.objects.filter(request__service=service)
-    satisfaction = satisfaction_block(
-        answers_about.filter(answered_at__gte=start).aggregate(
-            answers=Count("id"),
-            nps_answers=Count("nps"),
-            promoters=Count("id", filter=Q(nps__gte=9)),
-            detractors=Count("id", filter=Q(nps__lte=6)),
-            csat_answers=Count("csat"),
-            satisfied=Count("id", filter=Q(csat__gte=4)),
-        )
-    )
+    satisfaction = satisfaction_of(answers_about.filter(answered_at__gte=start))
     answers = list(
         answers_about.select_related("contact", "entity__directorate", "request").order_by(
             "-answered_at", "-pk"

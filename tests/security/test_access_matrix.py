@@ -24,7 +24,7 @@ from wagtail.documents import get_document_model
 
 from catalogue.models import ServicePage
 from committees import services as committee_services
-from committees.models import Committee, CommitteeMember, Level, Meeting, MeetingStatus
+from committees.models import Committee, CommitteeMember, Level, Meeting, MeetingPack, MeetingStatus
 from kpis.models import InvitationStatus, Survey, SurveyInvitation, SurveyKind
 from kpis.surveys import services as survey_services
 from requests_box import services as box_services
@@ -241,6 +241,16 @@ MATRIX: dict[str, Row] = {
     ),
     "committees:meeting_pdf": Row(
         "get", lambda w: {"pk": w["meeting"].pk}, COMMITTEE_A, check=is_download("application/pdf")
+    ),
+    # The preparation pack holds the directorate's internal figures: relationship managers and the CIO
+    # read it; the relationship managers attach it to the meeting.
+    "committees:meeting_pack": Row("get", lambda w: {"pk": w["meeting"].pk}, READERS),
+    "committees:meeting_pack_pdf": Row(
+        "get", lambda w: {"pk": w["meeting"].pk}, READERS, check=is_download("application/pdf")
+    ),
+    "committees:meeting_pack_attach": Row("post", lambda w: {"pk": w["meeting"].pk}, RM),
+    "committees:meeting_pack_file": Row(
+        "get", lambda w: {"pk": w["meeting"].pk}, READERS, check=is_download("application/pdf")
     ),
     "committees:my_actions": Row("get", no_args, ALL),
     "committees:action_status": Row(
@@ -516,6 +526,12 @@ def world(
     )
     unpublished = Meeting.objects.create(
         committee=committee, scheduled_at=when - dt.timedelta(days=90), status=MeetingStatus.HELD
+    )
+    MeetingPack.objects.create(
+        meeting=meeting,
+        period_start=when - dt.timedelta(days=90),
+        period_end=when,
+        file=ContentFile(b"%PDF-1.4 dossier", name="dossier.pdf"),
     )
     action = committee_services.add_action(
         meeting, title="Faire", owner=product_manager, due_on=timezone.localdate() + dt.timedelta(days=9)
