@@ -223,3 +223,21 @@ def test_the_back_office_filters_directorates_without_a_manager(
     assert "Direction Commerciale" not in html
     named = client.get(url, {"managed": "yes"}).content.decode()
     assert "Direction Commerciale" in named and "Direction Juridique" not in named
+
+
+def test_the_demo_gives_each_of_its_two_relationship_managers_a_portfolio(monkeypatch):
+    from django.contrib.auth.models import User
+
+    from directory import demo as directory_demo
+    from home import demo as home_demo
+    from requests_box import demo as requests_demo
+
+    monkeypatch.setattr(requests_demo, "YEAR_COUNT", 50)
+    directory_demo.seed()
+    home_demo.seed()
+    requests_demo.seed()
+    for username in ("sophie.durand", "marc.girard"):
+        portfolio = portfolio_of(User.objects.get(username=username))
+        in_charge = [line for line in portfolio.directorates if line.role == "manager"]
+        assert len(in_charge) >= 4 and portfolio.entity_count >= 20 and portfolio.open_requests > 0
+    assert portfolio.unassigned == []
