@@ -151,16 +151,21 @@ def actions_of_owner(user) -> QuerySet[Action]:
 
 
 def contacts_with_follow_up() -> QuerySet[Contact]:
-    """Contacts with the date they were last met and the date of their next planned committee meeting."""
-    return Contact.objects.select_related("entity__directorate").annotate(
-        last_met=Max("interactions__date", filter=Q(interactions__kind__in=MET_KINDS)),
-        next_meeting=Min(
-            "attendances__meeting__scheduled_at",
-            filter=Q(
-                attendances__meeting__status=MeetingStatus.PLANNED,
-                attendances__meeting__scheduled_at__gte=timezone.now(),
+    """Contacts still in the company (a contact who has left is not followed up) with the date they were
+    last met and the date of their next planned committee meeting."""
+    return (
+        Contact.objects.filter(is_active=True)
+        .select_related("entity__directorate")
+        .annotate(
+            last_met=Max("interactions__date", filter=Q(interactions__kind__in=MET_KINDS)),
+            next_meeting=Min(
+                "attendances__meeting__scheduled_at",
+                filter=Q(
+                    attendances__meeting__status=MeetingStatus.PLANNED,
+                    attendances__meeting__scheduled_at__gte=timezone.now(),
+                ),
             ),
-        ),
+        )
     )
 
 
@@ -321,6 +326,7 @@ def _sorted(events: list[TimelineEvent]) -> list[TimelineEvent]:
 def contact_timeline(contact: Contact) -> list[TimelineEvent]:
     """A contact's relationship in one list: meetings, interactions, requests and their entity's projects."""
     from committees.requests_link import request_events
+    from communications.selectors import communication_events
 
     attendances = (
         contact.attendances.select_related("meeting__committee", "contact")
@@ -332,6 +338,7 @@ def contact_timeline(contact: Contact) -> list[TimelineEvent]:
     events += _project_events(Project.objects.filter(entity_id=contact.entity_id).order_by("-created_on"))
     events += request_events(contact=contact)
     events += _survey_events(SurveyAnswer.objects.filter(contact=contact))
+    events += communication_events(contact=contact)
     return _sorted(events)
 
 
@@ -339,6 +346,7 @@ def entity_timeline(entity) -> list[TimelineEvent]:
     """The same for a whole entity, over all its contacts."""
     from committees.models import Attendance
     from committees.requests_link import request_events
+    from communications.selectors import communication_events
 
     attendances = (
         Attendance.objects.filter(contact__entity=entity)
@@ -351,6 +359,7 @@ def entity_timeline(entity) -> list[TimelineEvent]:
     events += _project_events(Project.objects.filter(entity=entity).order_by("-created_on"))
     events += request_events(entity=entity)
     events += _survey_events(SurveyAnswer.objects.filter(entity=entity))
+    events += communication_events(entity=entity)
     return _sorted(events)
 
 

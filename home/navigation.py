@@ -133,6 +133,19 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         frozenset({RELATIONSHIP_MANAGERS, CIO}),
         _("Directorates, entities and contacts of the DSI's internal clients."),
     ),
+    # communications: campaigns, audiences and the plan; the DSI's events for everyone
+    NavItem(
+        _("Communication"),
+        "communications:campaign_list",
+        frozenset({RELATIONSHIP_MANAGERS, EDITORS, CIO}),
+        _("Campaigns to clients, their measures, and the yearly communication plan."),
+    ),
+    NavItem(
+        _("Events"),
+        "communications:event_list",
+        None,
+        _("Techdays, trainings and open days of the DSI: register for them."),
+    ),
     NavItem(
         _("Back office"),
         "wagtailadmin_home",

@@ -48,6 +48,10 @@ def dashboard_page(request):
         "form": form,
         "can_edit_targets": dashboard.can_edit_targets(request.user),
     }
+    if scope.company:  # the communication section (communications/): company-wide only
+        from communications.selectors import communication_summary
+
+        context["communication"] = communication_summary(choice.period.start_at, choice.period.end_at)
     return render(request, "kpis/dashboard.html", context)
 
 

@@ -46,6 +46,7 @@ def jobs() -> list[Job]:
         Job("check_deadlines", "requests_box.tasks.check_deadlines", every["check_deadlines"]),
         Job("send_surveys", "kpis.surveys.tasks.send_due_surveys", every["send_surveys"]),
         Job("refresh_indicators", "kpis.tasks.refresh_standard_periods", every["refresh_indicators"]),
+        Job("event_reminders", "communications.tasks.send_event_reminders", every["event_reminders"]),
         Job(
             "sync_directory",
             "accounts.tasks.sync_directory",

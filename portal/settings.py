@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "committees",
     "kpis",
     "operations",
+    "communications",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
@@ -309,6 +310,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Campaign mails (communications/): sent by the worker in batches, at most this many per minute; a
+# temporary SMTP failure is retried later, up to COMMUNICATIONS_MAX_ATTEMPTS times.
+COMMUNICATIONS_RATE_PER_MINUTE = envint("COMMUNICATIONS_RATE_PER_MINUTE", 300)
+COMMUNICATIONS_BATCH_SIZE = envint("COMMUNICATIONS_BATCH_SIZE", 50)
+COMMUNICATIONS_MAX_ATTEMPTS = envint("COMMUNICATIONS_MAX_ATTEMPTS", 3)
+COMMUNICATIONS_RETRY_SECONDS = envint("COMMUNICATIONS_RETRY_SECONDS", 300)
 # `manage.py scheduler` enqueues the periodic jobs at these intervals (operations/scheduler.py).
 SCHEDULER_INTERVALS = {
     "poll_mailbox": envint("SCHEDULE_POLL_MAILBOX_SECONDS", 60),
@@ -316,6 +323,7 @@ SCHEDULER_INTERVALS = {
     "send_surveys": envint("SCHEDULE_SEND_SURVEYS_SECONDS", 900),
     "refresh_indicators": envint("SCHEDULE_REFRESH_INDICATORS_SECONDS", 3600),
     "sync_directory": envint("SCHEDULE_SYNC_DIRECTORY_SECONDS", 3600),
+    "event_reminders": envint("SCHEDULE_EVENT_REMINDERS_SECONDS", 3600),
 }
 # `manage.py worker` beats every few seconds; a worker silent for longer is lost and its task retried.
 WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 10)

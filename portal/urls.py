@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("requests_box.urls")),
     path("", include("committees.urls")),
     path("", include("kpis.urls")),
+    path("", include("communications.urls")),
     # The intranet home is the Wagtail root page; the name lets templates link to it.
     path("", wagtail_views.serve, {"path": ""}, name="home"),
 ]

@@ -146,7 +146,9 @@ class ManualRequestForm(NewRequestForm):
     )
     contact = forms.ModelChoiceField(
         label=_("Contact"),
-        queryset=Contact.objects.select_related("entity").order_by("last_name", "first_name"),
+        queryset=Contact.objects.filter(is_active=True)
+        .select_related("entity")
+        .order_by("last_name", "first_name"),
         required=False,
         help_text=_("The client, if known in the directory."),
     )
@@ -195,7 +197,9 @@ class ManualRequestForm(NewRequestForm):
 class LinkSenderForm(forms.Form):
     contact = forms.ModelChoiceField(
         label=_("Contact"),
-        queryset=Contact.objects.select_related("entity").order_by("last_name", "first_name"),
+        queryset=Contact.objects.filter(is_active=True)
+        .select_related("entity")
+        .order_by("last_name", "first_name"),
     )
 
 

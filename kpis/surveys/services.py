@@ -57,6 +57,7 @@ def audience(survey: Survey, today: dt.date | None = None) -> QuerySet[Contact]:
     """The contacts a campaign invites: each filled criterion restricts (AND), its values widen (OR)."""
     today = today or timezone.localdate()
     contacts = Contact.objects.exclude(email="").filter(
+        Q(is_active=True),
         Q(entity__active_from__isnull=True) | Q(entity__active_from__lte=today),
         Q(entity__active_until__isnull=True) | Q(entity__active_until__gt=today),
     )

@@ -143,7 +143,12 @@ def test_not_met_for_n_months_lists_never_met_first_and_ignores_phone_calls(
     services.record_interaction(contact=old, kind="rendez_vous", on=today - timedelta(days=250))
     services.record_interaction(contact=phoned, kind="telephone", on=today - timedelta(days=5))
 
+    departed = make_contact(entity_a, "Departed")
+    departed.is_active = False  # has left the company: no longer followed up
+    departed.save()
+
     rows = list(selectors.not_met_since(selectors.contacts_with_follow_up(), months=6, today=today))
+    assert departed.pk not in {c.pk for c in rows}
     assert rows[0].pk in {user_a.contact.pk, phoned.pk} and rows[1].pk in {user_a.contact.pk, phoned.pk}
     assert [c.pk for c in rows][2:] == [old.pk]
     page = (

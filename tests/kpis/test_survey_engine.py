@@ -370,6 +370,12 @@ def test_the_audience_is_filtered_by_directorate_client_type_and_role(
     assert list(services.audience(barometer)) == []
 
 
+def test_a_contact_who_has_left_is_not_invited(barometer, user_a, user_b, correspondent_a):
+    user_b.contact.is_active = False  # left the company: deactivated by hand or by the directory sync
+    user_b.contact.save()
+    assert set(services.audience(barometer)) == {user_a.contact, correspondent_a.contact}
+
+
 def test_launching_a_campaign_mails_its_audience_once(
     client_for,
     relationship_manager,

@@ -207,6 +207,21 @@ def test_manual_entry_records_the_channel_and_the_matrix_deadline(client_for, re
     assert request.deadline - request.received_at == dt.timedelta(hours=24)
 
 
+def test_manual_entry_offers_no_contact_who_has_left(client_for, relationship_manager, user_b):
+    from directory.models import Contact
+
+    contact = Contact.objects.get(user=user_b)
+    contact.is_active = False
+    contact.save()
+    client = client_for(relationship_manager)
+    assert f'value="{contact.pk}"' not in client.get(reverse("requests_box:manual_entry")).content.decode()
+    response = client.post(
+        reverse("requests_box:manual_entry"),
+        {"channel": "telephone", "contact": contact.pk, "subject": "Appel", "description": "x"},
+    )
+    assert response.status_code == 200 and Request.objects.count() == 0
+
+
 def test_manual_entry_needs_someone_and_keeps_what_was_typed(client_for, relationship_manager):
     response = client_for(relationship_manager).post(
         reverse("requests_box:manual_entry"),

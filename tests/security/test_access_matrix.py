@@ -63,6 +63,9 @@ WORKS_A = frozenset({"team_member", "relationship_manager"})
 CLIENT_A = frozenset({"user_a"})
 # Complaint tables and the preventive-action register: relationship managers and the CIO.
 COMPLAINT_READERS = READERS
+# Communication: who composes and sends campaigns, who reads them and their measures.
+COMPOSERS = frozenset({"relationship_manager", "editor"})
+COMMS_READERS = frozenset({"relationship_manager", "editor", "cio"})
 # Committee of directorate A and its held meeting with published minutes.
 COMMITTEE_A = frozenset({"user_a", "correspondent_a", "relationship_manager", "cio"})
 
@@ -297,6 +300,33 @@ MATRIX: dict[str, Row] = {
     "kpis:survey_answer": Row(
         "get", lambda w: {"token": w["invitation"].token}, PUBLIC, public=True, check=shows_answer_form
     ),
+    # -- communication (communications/): campaigns composed and sent by editors and relationship
+    # managers, read by the CIO; audiences (client contacts) by the relationship managers only; events
+    # open to every employee; the links in the mails need no login (the signed token is the key).
+    "communications:campaign_list": Row("get", no_args, COMMS_READERS),
+    "communications:campaign_detail": Row("get", lambda w: {"pk": w["campaign"].pk}, COMMS_READERS),
+    "communications:campaign_preview": Row("get", lambda w: {"pk": w["campaign"].pk}, COMPOSERS),
+    "communications:campaign_send_test": Row("post", lambda w: {"pk": w["campaign"].pk}, COMPOSERS),
+    "communications:campaign_queue": Row("post", lambda w: {"pk": w["campaign"].pk}, COMPOSERS),
+    "communications:campaign_cancel": Row("post", lambda w: {"pk": w["campaign"].pk}, COMPOSERS),
+    "communications:campaign_fill_newsletter": Row("post", lambda w: {"pk": w["campaign"].pk}, COMPOSERS),
+    "communications:audience_detail": Row("get", lambda w: {"pk": w["audience"].pk}, RM),
+    "communications:audience_exclude": Row("post", lambda w: {"pk": w["audience"].pk}, RM),
+    "communications:plan": Row("get", no_args, COMMS_READERS),
+    "communications:event_list": Row("get", no_args, ALL),
+    "communications:event_detail": Row("get", lambda w: {"pk": w["event"].pk}, ALL),
+    # Registering needs a client contact: the others are told so (a redirect, past the check).
+    "communications:event_register": Row("post", lambda w: {"pk": w["event"].pk}, ALL),
+    # Only a person registered may unregister or download the invitation: user A here.
+    "communications:event_unregister": Row("post", lambda w: {"pk": w["event"].pk}, CLIENT_A),
+    "communications:event_ics": Row(
+        "get", lambda w: {"pk": w["event"].pk}, CLIENT_A, check=is_download("text/calendar")
+    ),
+    "communications:event_attendance": Row("get", lambda w: {"pk": w["event"].pk}, RM),
+    "communications:unsubscribe": Row(
+        "get", lambda w: {"token": w["unsubscribe_token"]}, PUBLIC, public=True
+    ),
+    "communications:click": Row("get", lambda w: {"token": w["click_token"]}, PUBLIC, public=True),
     # -- Wagtail documents: the catalogue's public files (PDF catalogue, posters); any employee.
     "wagtaildocs_serve": Row("get", lambda w: (w["document"].pk, w["document"].filename), ALL),
     # -- a few key back-office screens (Wagtail admin: the roles of directory.roles.ADMIN_ROLES)
@@ -324,6 +354,15 @@ EXTRA_CASES = {
     "committees:meeting_pdf[unpublished]": (
         "committees:meeting_pdf",
         Row("get", lambda w: {"pk": w["unpublished_meeting"].pk}, READERS),
+    ),
+    # A forged unsubscribe or click token opens nothing, for anyone (404).
+    "communications:unsubscribe[bad token]": (
+        "communications:unsubscribe",
+        Row("get", lambda w: {"token": w["unsubscribe_token"][:-4] + "xxxx"}, set(), public=True),
+    ),
+    "communications:click[bad token]": (
+        "communications:click",
+        Row("get", lambda w: {"token": w["click_token"][:-4] + "xxxx"}, set(), public=True),
     ),
     # A token that matches no invitation opens nothing, for anyone (404).
     "kpis:survey_answer[bad token]": (
@@ -573,6 +612,24 @@ def world(
     # A low score: an answer in the results, and a follow-up for the relationship managers.
     outcome, answer = survey_services.submit_answer(token=invitations[1].token, nps=2, csat=1, comment="Lent")
     assert outcome == "saved" and answer.follow_up
+    from communications import events as comms_events
+    from communications import unsubscribe as comms_unsubscribe
+    from communications.mail import click_url
+    from communications.models import Audience, Campaign, Delivery, Event
+
+    audience = Audience.objects.create(name="Commerciale")
+    audience.directorates.add(directorate_a)
+    campaign = Campaign.objects.create(
+        title="Annonce", subject="Bonjour", intro="Du nouveau", audience=audience
+    )
+    delivery = Delivery.objects.create(campaign=campaign, contact=user_a.contact, email=user_a.contact.email)
+    event = Event.objects.create(
+        title="Techday",
+        starts_at=timezone.now() + dt.timedelta(days=20),
+        ends_at=timezone.now() + dt.timedelta(days=20, hours=2),
+        seats=50,
+    )
+    comms_events.register(event=event, contact=user_a.contact)
     document = get_document_model()(title="Catalogue PDF")
     document.file.save("catalogue.pdf", ContentFile(b"%PDF-1.4 catalogue"), save=True)
     return {
@@ -604,6 +661,13 @@ def world(
         "barometer": barometer,
         "invitation": invitations[0],
         "follow_up": answer.follow_up,
+        "campaign": campaign,
+        "audience": audience,
+        "event": event,
+        "unsubscribe_token": comms_unsubscribe.make_token(user_a.contact.pk, "annonce"),
+        "click_token": click_url(delivery.pk, "http://localhost:8000/catalogue/")
+        .rstrip("/")
+        .rsplit("/", 1)[1],
     }
 
 

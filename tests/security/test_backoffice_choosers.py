@@ -17,6 +17,7 @@ from wagtail.snippets.models import get_snippet_models
 
 from catalogue.models import CatalogueIndexPage, FamilyPage, SearchSynonym, ServicePage
 from committees.models import Committee, Interaction, Level, Meeting, Project
+from communications.models import Audience, Campaign, Event, PlanItem
 from directory.models import Contact
 from home.backoffice import GuardedSnippetChooserViewSet
 from kpis.models import Subscription, Survey
@@ -25,7 +26,14 @@ from requests_box.models import ComplaintCause, PreventiveAction, RoutingRule, T
 ROLES = ["user_a", "correspondent_a", "product_manager", "relationship_manager", "cio", "editor"]
 ALLOWED = {"relationship_manager"}
 # Models that are not client data: whoever edits them (permissions granted in migrations) sees them.
-ALLOWED_BY_MODEL = {SearchSynonym: {"editor"}}
+ALLOWED_BY_MODEL = {
+    SearchSynonym: {"editor"},
+    # Communication: editors compose campaigns, events and the plan, and choose audiences by name.
+    Campaign: {"relationship_manager", "editor"},
+    Event: {"relationship_manager", "editor"},
+    PlanItem: {"relationship_manager", "editor"},
+    Audience: {"relationship_manager", "editor"},
+}
 CHOOSER_URLS = ["choose", "choose_results", "search", "chosen", "chosen_multiple", "create"]
 LISTING_URLS = ["list", "list_results", "edit", "usage", "history", "delete"]
 
@@ -62,6 +70,10 @@ def rows(entity_a, directorate_a, user_a):
         ComplaintCause.objects.create(name="Cause Secrete"),
         PreventiveAction.objects.create(title="Action Secrete"),
         SearchSynonym.objects.create(terms="synonymesecret, motsecret"),
+        Audience.objects.create(name="Audience Secrete"),
+        Campaign.objects.create(title="Campagne Secrete", subject="Objet"),
+        Event.objects.create(title="Evenement Secret", starts_at=timezone.now(), ends_at=timezone.now()),
+        PlanItem.objects.create(date=dt.date(2026, 5, 1), subject="Plan Secret", channel="email"),
     ]
     return {type(obj): obj for obj in made}
 
