@@ -12,6 +12,9 @@ urlpatterns = [
     # Outside /catalogue/: never stored by the catalogue's page cache (the counts change with every search).
     path("recherches-du-catalogue/", search_views.insights, name="search_insights"),
     path("recherches-du-catalogue/mot-cle/", search_views.add_keyword, name="add_keyword"),
+    # A service's clients (product managers): outside /catalogue/ as well, never cached.
+    path("clients-des-services/", views.service_clients_list, name="service_clients_list"),
+    path("clients-des-services/<str:code>/", views.service_clients, name="service_clients"),
     path("catalogue/imprimer/fiche/<str:code>/", views.print_document, {"kind": "sheet"}, name="print_sheet"),
     path("catalogue/imprimer/fiche/<str:code>/brouillon/", views.print_draft_sheet, name="print_draft_sheet"),
     path("catalogue/imprimer/<str:kind>/brouillon/", print_views.draft_document, name="print_draft"),

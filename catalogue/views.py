@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 
 from catalogue import selectors
 from catalogue.filters import ServiceFilter
@@ -62,3 +63,25 @@ def print_draft_sheet(request, code: str):
     from catalogue.printing import views as print_views
 
     return print_views.draft_sheet(request, code)
+
+
+# --- A service's clients, for its product manager (catalogue/clients.py) ----------------------------
+
+
+@login_required
+def service_clients_list(request):
+    """The services whose clients the user may see, with their coverage today."""
+    from catalogue import clients
+
+    services = list(clients.services_for_clients_list(request.user))
+    counts = clients.subscribed_counts([s.pk for s in services], timezone.localdate())
+    rows = [(service, counts.get(service.pk, 0)) for service in services]
+    return render(request, "catalogue/service_clients_list.html", {"rows": rows})
+
+
+@login_required
+def service_clients(request, code: str):
+    from catalogue import clients
+
+    service = clients.access_service(request.user, code)
+    return render(request, "catalogue/service_clients.html", {"clients": clients.service_clients(service)})

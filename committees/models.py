@@ -445,3 +445,35 @@ class Project(models.Model):
     def clean(self):
         if self.signed_on and self.created_on and self.signed_on < self.created_on:
             raise ValidationError({"signed_on": _("A project cannot be signed before it was created.")})
+
+
+def pack_path(instance, filename: str) -> str:
+    return f"committees/packs/{timezone.now():%Y/%m}/{filename}"
+
+
+class MeetingPack(models.Model):
+    """The preparation pack attached to a meeting: the PDF as it was built, and the period it covers."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="pack", verbose_name=_("meeting")
+    )
+    file = models.FileField(_("file"), upload_to=pack_path, max_length=255)
+    period_start = models.DateTimeField(_("period from"))
+    period_end = models.DateTimeField(_("period to"))
+    built_at = models.DateTimeField(_("built at"), default=timezone.now)
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("built by"),
+    )
+    build_seconds = models.FloatField(_("build time (s)"), default=0)
+
+    class Meta:
+        verbose_name = _("preparation pack")
+        verbose_name_plural = _("preparation packs")
+
+    def __str__(self):
+        return f"{self.meeting} · {self.built_at:%Y-%m-%d}"

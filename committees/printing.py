@@ -21,3 +21,16 @@ def minutes_pdf(meeting) -> bytes:
     return HTML(string=minutes_html(meeting), base_url=str(STYLESHEET.parent)).write_pdf(
         stylesheets=[CSS(filename=str(STYLESHEET))]
     )
+
+
+def pack_html(pack, *, for_print: bool = True) -> str:
+    return render_to_string("committees/print/pack.html", {"pack": pack, "for_print": for_print})
+
+
+def pack_pdf(pack) -> bytes:
+    """The preparation pack as a PDF, with the minutes' print charter."""
+    from weasyprint import CSS, HTML
+
+    return HTML(string=pack_html(pack), base_url=str(STYLESHEET.parent)).write_pdf(
+        stylesheets=[CSS(filename=str(STYLESHEET))]
+    )

@@ -252,8 +252,9 @@ def set_action_status(action: Action, *, status: str, on: date | None = None) ->
 # --- Invitations ---------------------------------------------------------------------------------
 
 
-def send_invitations(meeting: Meeting, *, organizer=None) -> int:
-    """E-mail the attendees an invitation with the meeting as an iCalendar request; returns recipients."""
+def send_invitations(meeting: Meeting, *, organizer=None, with_pack: bool = False) -> int:
+    """E-mail the attendees an invitation with the meeting as an iCalendar request (and, if asked, the
+    preparation pack attached to the meeting); returns the number of recipients."""
     from email.mime.text import MIMEText
 
     recipients = sorted(
@@ -281,6 +282,10 @@ def send_invitations(meeting: Meeting, *, organizer=None) -> int:
     part.set_param("method", "REQUEST")
     part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
     message.attach(part)
+    attached = getattr(meeting, "pack", None) if with_pack else None
+    if attached is not None:
+        with attached.file.open("rb") as pdf:
+            message.attach(pack_file_name(meeting), pdf.read(), "application/pdf")
     message.send()
     return len(recipients)
 
@@ -382,3 +387,40 @@ def create_project_from_request(request, *, name: str | None = None, service=Non
         source_request=request,
         description=f"{request.reference}: {request.subject}",
     )
+
+
+# --- Preparation packs ---------------------------------------------------------------------------
+
+
+def pack_file_name(meeting: Meeting) -> str:
+    return (
+        f"dossier-preparation-{meeting.committee.directorate.code.lower()}-{meeting.local_date:%Y-%m-%d}.pdf"
+    )
+
+
+@transaction.atomic
+def attach_pack(meeting: Meeting, *, author=None):
+    """Build the meeting's preparation pack now and attach it (replacing the one attached before)."""
+    import time as clock
+
+    from django.core.files.base import ContentFile
+
+    from committees.models import MeetingPack
+    from committees.pack import build_pack
+    from committees.printing import pack_pdf
+
+    started = clock.perf_counter()
+    pack = build_pack(meeting)
+    pdf = pack_pdf(pack)
+    attached, _created = MeetingPack.objects.select_for_update().get_or_create(
+        meeting=meeting, defaults={"period_start": pack.start, "period_end": pack.end}
+    )
+    old_name = attached.file.name
+    attached.file.save(pack_file_name(meeting), ContentFile(pdf), save=False)
+    attached.period_start, attached.period_end = pack.start, pack.end
+    attached.built_at, attached.built_by = timezone.now(), author
+    attached.build_seconds = round(clock.perf_counter() - started, 3)
+    attached.save()
+    if old_name and old_name != attached.file.name:
+        transaction.on_commit(lambda: attached.file.storage.delete(old_name))
+    return attached

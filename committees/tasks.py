@@ -8,7 +8,9 @@ from committees.models import Meeting
 
 
 @task()
-def send_meeting_invitations(meeting_id: int, organizer_id: int | None = None) -> int:
+def send_meeting_invitations(
+    meeting_id: int, organizer_id: int | None = None, with_pack: bool = False
+) -> int:
     meeting = Meeting.objects.select_related("committee").get(pk=meeting_id)
     organizer = get_user_model().objects.filter(pk=organizer_id).first() if organizer_id else None
-    return services.send_invitations(meeting, organizer=organizer)
+    return services.send_invitations(meeting, organizer=organizer, with_pack=with_pack)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,6 +74,9 @@ def _render_meeting(request, meeting, status=200, **forms):
         "can_manage": manage,
         "today": timezone.localdate(),
     }
+    if access.can_read_all(request.user):
+        context["can_read_all"] = True
+        context["attached_pack"] = getattr(meeting, "pack", None)
     if manage:
         context["attendance_form"] = forms.get("attendance_form") or AttendanceForm(
             attendances=details["attendances"]
@@ -154,7 +157,7 @@ def meeting_cancel(request, pk):
 def meeting_invite(request, pk):
     access.require_manager(request.user)
     meeting = access.access_meeting(request.user, pk)
-    send_meeting_invitations.enqueue(meeting.pk, request.user.pk)
+    send_meeting_invitations.enqueue(meeting.pk, request.user.pk, request.POST.get("with_pack") == "1")
     messages.success(request, _("The invitations are being sent to the attendees."))
     return redirect("committees:meeting_detail", pk=meeting.pk)
 
@@ -178,6 +181,54 @@ def meeting_pdf(request, pk):
     meeting = access.access_meeting(request.user, pk)
     response = HttpResponse(minutes_pdf(meeting), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="compte-rendu-{meeting.local_date:%Y-%m-%d}.pdf"'
+    return response
+
+
+# --- Preparation pack ----------------------------------------------------------------------------
+
+
+def meeting_pack(request, pk):
+    """The directorate's figures since the committee's last meeting, ready for the meeting."""
+    from committees.pack import build_pack
+
+    access.require_reader(request.user)
+    meeting = access.access_meeting(request.user, pk)
+    context = {"pack": build_pack(meeting), "can_manage": access.can_manage(request.user)}
+    return render(request, "committees/meeting_pack.html", context)
+
+
+def meeting_pack_pdf(request, pk):
+    from committees.pack import build_pack
+    from committees.printing import pack_pdf
+
+    access.require_reader(request.user)
+    meeting = access.access_meeting(request.user, pk)
+    response = HttpResponse(pack_pdf(build_pack(meeting)), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{services.pack_file_name(meeting)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def meeting_pack_attach(request, pk):
+    access.require_manager(request.user)
+    meeting = access.access_meeting(request.user, pk)
+    services.attach_pack(meeting, author=request.user)
+    messages.success(request, _("The preparation pack is attached to the meeting."))
+    return redirect("committees:meeting_detail", pk=meeting.pk)
+
+
+def meeting_pack_file(request, pk):
+    """The pack as it was attached to the meeting."""
+    access.require_reader(request.user)
+    meeting = access.access_meeting(request.user, pk)
+    attached = getattr(meeting, "pack", None)
+    if attached is None or not attached.file:
+        raise Http404
+    response = FileResponse(
+        attached.file.open("rb"), content_type="application/pdf", filename=services.pack_file_name(meeting)
+    )
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

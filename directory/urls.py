@@ -7,4 +7,5 @@ urlpatterns = [
     path("annuaire/", views.entity_list, name="entity_list"),
     path("annuaire/<str:code>/", views.entity_detail, name="entity_detail"),
     path("mon-profil/", views.my_profile, name="my_profile"),
+    path("mon-portefeuille/", views.my_portfolio, name="my_portfolio"),
 ]

@@ -1,18 +1,45 @@
 """The client directory in the back office: Wagtail snippet viewsets with search and filters."""
 
+import django_filters
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from directory.models import Contact, Directorate, Entity
+from directory.portfolio import without_manager
 from home.backoffice import GuardedSnippetViewSet
+
+
+class DirectorateFilterSet(WagtailFilterSet):
+    """ "Without a relationship manager": no active manager and no active backup (the mailbox's team
+    answers their clients meanwhile)."""
+
+    managed = django_filters.ChoiceFilter(
+        label=_("Relationship manager"),
+        choices=[("yes", _("Named")), ("no", _("Without a relationship manager"))],
+        empty_label=_("All directorates"),
+        method="filter_managed",
+    )
+
+    class Meta:
+        model = Directorate
+        fields = ["relationship_manager"]
+
+    def filter_managed(self, queryset, name, value):
+        if value == "no":
+            return queryset.filter(without_manager())
+        if value == "yes":
+            return queryset.exclude(without_manager())
+        return queryset
 
 
 class DirectorateViewSet(GuardedSnippetViewSet):
     model = Directorate
     icon = "group"
     menu_label = _("Directorates")
-    list_display = ["name", "code", "relationship_manager"]
+    list_display = ["name", "code", "relationship_manager", "backup_relationship_manager"]
+    filterset_class = DirectorateFilterSet
     search_fields = ["name", "code"]
     search_backend_name = None
     ordering = ["name"]
@@ -23,7 +50,7 @@ class DirectorateViewSet(GuardedSnippetViewSet):
     ]
 
     def get_queryset(self, request):
-        return Directorate.objects.select_related("relationship_manager")
+        return Directorate.objects.select_related("relationship_manager", "backup_relationship_manager")
 
 
 class EntityViewSet(GuardedSnippetViewSet):

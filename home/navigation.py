@@ -35,6 +35,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "directory:my_profile",
         description=_("Your entity, your directorate and how the DSI knows you."),
     ),
+    NavItem(
+        _("My portfolio"),
+        "directory:my_portfolio",
+        frozenset({RELATIONSHIP_MANAGERS}),
+        _("Your directorates and entities: services used, requests, contacts met, committees, projects."),
+    ),
     # catalogue: items of the service catalogue go here
     NavItem(
         _("Catalogue"),
@@ -102,6 +108,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "committees:committee_list",
         None,
         _("Client committees: meetings, minutes, decisions and action plans."),
+    ),
+    NavItem(
+        _("Clients of my services"),
+        "catalogue:service_clients_list",
+        frozenset({PRODUCT_MANAGERS}),
+        _("Who uses your services, coverage by directorate, requests, complaints, opinions, contacts."),
     ),
     NavItem(
         _("My actions"),

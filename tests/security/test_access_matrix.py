@@ -12,6 +12,7 @@ shipped without deciding who may open it.
 """
 
 import datetime as dt
+import io
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -24,7 +25,7 @@ from wagtail.documents import get_document_model
 
 from catalogue.models import ServicePage
 from committees import services as committee_services
-from committees.models import Committee, CommitteeMember, Level, Meeting, MeetingStatus
+from committees.models import Committee, CommitteeMember, Level, Meeting, MeetingPack, MeetingStatus
 from kpis.models import InvitationStatus, Survey, SurveyInvitation, SurveyKind
 from kpis.surveys import services as survey_services
 from requests_box import services as box_services
@@ -82,6 +83,16 @@ def no_args(world):
     return {}
 
 
+def blank_pdf() -> bytes:
+    """A real one-page PDF, built in milliseconds (readers of the response parse it)."""
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
 # What a browser may render from an attachment without running anything of the sender's.
 SAFE_TYPES = {
     "application/octet-stream",
@@ -136,6 +147,8 @@ MATRIX: dict[str, Row] = {
     "directory:entity_list": Row("get", no_args, READERS),
     "directory:entity_detail": Row("get", lambda w: {"code": "DCOM-GC"}, READERS),
     "directory:my_profile": Row("get", no_args, ALL),
+    # A relationship manager's home: the directorates they answer for (no one else has a portfolio).
+    "directory:my_portfolio": Row("get", no_args, RM),
     # -- catalogue
     "catalogue:browse": Row("get", no_args, ALL),
     "catalogue:suggest": Row("get", no_args, ALL, query="?q=mess", check=is_json),
@@ -145,6 +158,12 @@ MATRIX: dict[str, Row] = {
         "post", no_args, {"editor", "relationship_manager"}, data={"term": "courriel", "service": "MAIL"}
     ),
     "catalogue:index": Row("get", no_args, ALL),
+    # A service's clients: its product manager, the relationship managers and the CIO. The list shows
+    # a product manager their own services only.
+    "catalogue:service_clients_list": Row("get", no_args, {"product_manager", "relationship_manager", "cio"}),
+    "catalogue:service_clients": Row(
+        "get", lambda w: {"code": "MAIL"}, {"product_manager", "relationship_manager", "cio"}
+    ),
     # Printed documents of published content: every employee. The leaflet is built inside the
     # request, so each role gets the PDF itself; the full catalogue is built in the background.
     "catalogue:print": Row("get", lambda w: {"kind": "leaflet"}, ALL, check=is_download("application/pdf")),
@@ -238,6 +257,16 @@ MATRIX: dict[str, Row] = {
     "committees:meeting_pdf": Row(
         "get", lambda w: {"pk": w["meeting"].pk}, COMMITTEE_A, check=is_download("application/pdf")
     ),
+    # The preparation pack holds the directorate's internal figures: relationship managers and the CIO
+    # read it; the relationship managers attach it to the meeting.
+    "committees:meeting_pack": Row("get", lambda w: {"pk": w["meeting"].pk}, READERS),
+    "committees:meeting_pack_pdf": Row(
+        "get", lambda w: {"pk": w["meeting"].pk}, READERS, check=is_download("application/pdf")
+    ),
+    "committees:meeting_pack_attach": Row("post", lambda w: {"pk": w["meeting"].pk}, RM),
+    "committees:meeting_pack_file": Row(
+        "get", lambda w: {"pk": w["meeting"].pk}, READERS, check=is_download("application/pdf")
+    ),
     "committees:my_actions": Row("get", no_args, ALL),
     "committees:action_status": Row(
         "post", lambda w: {"pk": w["action"].pk}, {"relationship_manager", "product_manager"}
@@ -312,6 +341,11 @@ MATRIX: dict[str, Row] = {
 
 # Extra cases: the same URL with other objects, where the rule depends on the object.
 EXTRA_CASES = {
+    # A service another product manager (here: nobody) manages: not the product manager's clients.
+    "catalogue:service_clients[other]": (
+        "catalogue:service_clients",
+        Row("get", lambda w: {"code": "BROUILLON"}, READERS),
+    ),
     # A correspondent of A may not drill down into directorate B.
     "kpis:directorate[B]": ("kpis:directorate", Row("get", lambda w: {"code": "DRH"}, READERS)),
     # A held meeting whose minutes are not published: only the readers of every committee.
@@ -544,6 +578,12 @@ def world(
     )
     unpublished = Meeting.objects.create(
         committee=committee, scheduled_at=when - dt.timedelta(days=90), status=MeetingStatus.HELD
+    )
+    MeetingPack.objects.create(
+        meeting=meeting,
+        period_start=when - dt.timedelta(days=90),
+        period_end=when,
+        file=ContentFile(blank_pdf(), name="dossier.pdf"),
     )
     action = committee_services.add_action(
         meeting, title="Faire", owner=product_manager, due_on=timezone.localdate() + dt.timedelta(days=9)
