@@ -154,9 +154,15 @@ class Intake:
     # -- steps
 
     def identify(self, raw: bytes) -> MailIdentity:
-        """The identity of bytes that were not parsed (or could not be)."""
-        message_id, _sender, _subject, digest = peek(raw)
-        return identity(message_id, digest, raw)
+        """The identity `_ingest` gives these bytes, when it failed before telling it."""
+        if len(raw) > self.max_bytes:
+            message_id, _sender, _subject, digest = peek(raw)
+            return identity(message_id, digest, raw)
+        try:
+            parsed = parse_message(raw, loop_header=self.loop_header)
+        except Exception:
+            return identity("", "", raw)
+        return identity(parsed.message_id, parsed.content_digest, raw)
 
     def _ingest(
         self, raw: bytes, source: str, *, rate_limited: bool = False, parsed: ParsedMail | None = None
