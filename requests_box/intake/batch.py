@@ -113,14 +113,14 @@ def _bulk(intake, items):
     odd_noise = [item for item in noise if item.key not in known and reused(item)]
     odd = {item.index for item in odd_noise}
     _ignore_noise([item for item in noise if item.index not in odd], known, results)
-    deferred: list[_Item] = []
+    deferred = _Deferred()
     if not normal:
         return _finish(intake, odd_noise, results)
     first_with_key: dict[str, _Item] = {}
     pending: list[_Item] = []
     for item in normal:
-        if deferred:  # after an unusual mail, the rest of the batch keeps its order one by one
-            deferred.append(item)
+        if deferred.needs(item):  # a copy of, or a reply to, a mail taken in one by one
+            deferred.add(item)
         elif item.key in known:
             reference, request_id, outcome = known[item.key]
             detail = reference or f"({outcome})"
@@ -128,7 +128,7 @@ def _bulk(intake, items):
         elif item.key in first_with_key:
             item.duplicate_of = first_with_key[item.key].index
         elif reused(item) or unverified_reason(item.parsed):
-            deferred.append(item)
+            deferred.add(item)
         else:
             first_with_key[item.key] = item
             pending.append(item)
@@ -165,7 +165,11 @@ def _bulk(intake, items):
     gate = ThreadGate(list(threads.values()), {item.parsed.from_email for item in accepted})
     in_batch: dict[str, _Item] = {}
     in_batch_allowed: dict[int, set[str]] = {}
-    for position, item in enumerate(accepted):
+    threaded: list[_Item] = []
+    for item in accepted:
+        if deferred.needs(item):
+            deferred.add(item)
+            continue
         request = by_reference.get(item.parsed.subject_reference or "")
         if request is None:
             for mid in (*item.parsed.in_reply_to, *reversed(item.parsed.references)):
@@ -185,22 +189,23 @@ def _bulk(intake, items):
         if request is not None:
             # Someone outside the thread, or a reply the clock of its request waits for: one by one.
             if not gate.may_reply(request, sender) or request.status == "waiting_client":
-                deferred[:0] = accepted[position:]
-                del accepted[position:]
-                break
+                deferred.add(item)
+                continue
             gate.admit(request, item.parsed)
         elif item.reply_to_index is not None:
             allowed = in_batch_allowed[item.reply_to_index]
             if sender not in allowed and sender not in gate.dsi:
-                deferred[:0] = accepted[position:]
-                del accepted[position:]
-                break
+                item.reply_to_index = None
+                deferred.add(item)
+                continue
             allowed.update(thread_addresses(item.parsed))
         else:
             in_batch_allowed[item.index] = thread_addresses(item.parsed)
         item.request = request
+        threaded.append(item)
         if item.parsed.message_id:
             in_batch[item.parsed.message_id] = item
+    accepted = threaded
 
     # New requests: references allocated in one statement per year, then one insert.
     new_items = [item for item in accepted if item.request is None and item.reply_to_index is None]
@@ -304,12 +309,33 @@ def _bulk(intake, items):
         from requests_box.tasks import send_acknowledgements
 
         send_acknowledgements.enqueue([r.pk for r in requests if r.sender_email])
-    _finish(intake, [*odd_noise, *deferred], results)
+    _finish(intake, [*odd_noise, *deferred.items], results)
     for item in normal:
         if item.duplicate_of is not None:
             first = results[item.duplicate_of]
             results[item.index] = IntakeResult("duplicate", first.detail, first.request_id)
     return results
+
+
+class _Deferred:
+    """The mails of a batch taken in one by one after the others (a reused Message-ID, an unverified
+    sender, a third party's reply, a reply to a request waiting for its client), and those that depend on
+    them: a copy of one of them, or a reply to one of them."""
+
+    def __init__(self):
+        self.items: list[_Item] = []
+        self.message_ids: set[str] = set()
+
+    def add(self, item: _Item) -> None:
+        self.items.append(item)
+        if item.parsed.message_id:
+            self.message_ids.add(item.parsed.message_id)
+
+    def needs(self, item: _Item) -> bool:
+        if not self.message_ids:
+            return False
+        p = item.parsed
+        return any(mid in self.message_ids for mid in (p.message_id, *p.in_reply_to, *p.references) if mid)
 
 
 def _finish(intake, deferred: list[_Item], results: list) -> list:
