@@ -266,6 +266,13 @@ class _Collector:
         self.report_fields: list[list[tuple[str, str]]] | None = None
         self.report_original: Message | None = None
         self.defects: list[str] = []
+        self.payloads: dict[int, bytes] = {}  # decoded leaf payloads, read again by the content digest
+
+    def payload(self, part: Message) -> bytes:
+        data = self.payloads.get(id(part))
+        if data is None:
+            data = self.payloads[id(part)] = _payload_bytes(part)
+        return data
 
     def visit(self, part: Message, *, depth: int = 0, parent: str = "") -> None:
         if depth + self.depth > _MAX_DEPTH:
@@ -290,13 +297,13 @@ class _Collector:
         disposition = (part.get_content_disposition() or "").lower()
         name = self._filename(part)
         if ctype in ("text/plain", "text/html") and disposition != "attachment" and not name:
-            data, charset = _payload_bytes(part), _charset(part)
+            data, charset = self.payload(part), _charset(part)
             if ctype == "text/html" and charset is None:  # the charset an HTML page declares itself
                 meta = _META_CHARSET_RE.search(data[:4096])
                 charset = meta.group(1).decode("ascii") if meta else None
             (self.plain if ctype == "text/plain" else self.html).append(self.decoder.decode(data, charset))
             return
-        data = _payload_bytes(part)
+        data = self.payload(part)
         if not data and not name:
             return
         inline = disposition == "inline" or (bool(part.get("Content-ID")) and ctype.startswith("image/"))
@@ -504,7 +511,7 @@ def _parse(msg: Message, notes: list[str], loop_header: str) -> ParsedMail:
     parsed.attachments = collector.attachments
     parsed.bounce = bounce
     parsed.defects = list(dict.fromkeys([*notes, *collector.defects]))
-    parsed.content_digest = content_digest(msg, _payload_bytes, read_fields)
+    parsed.content_digest = content_digest(msg, collector.payload, read_fields)
     if bounce is not None:
         parsed.noise_reason = parsed.noise_reason or "bounce"
     return parsed
