@@ -41,6 +41,8 @@ def varied_message(n: int, rng: random.Random, senders: list[str]) -> bytes:
     shape = n % 10
     msg = EmailMessage()
     sender = senders[n % len(senders)]
+    if n % 25 == 24 and n > 0:  # a reply comes from the one who wrote the mail it answers (MAIL.md)
+        sender = senders[(n - 1) % len(senders)]
     msg["From"] = f"Client {n % 97} <{sender}>"
     msg["To"] = "relais-dsi@groupe-aurelia.fr"
     msg["Subject"] = f"{SUBJECTS[n % len(SUBJECTS)]} n°{n}"

@@ -297,6 +297,11 @@ MAILBOX_MAX_MESSAGE_BYTES = envint("MAILBOX_MAX_MESSAGE_BYTES", 25 * 1024 * 1024
 MAILBOX_RATE_LIMIT_PER_HOUR = envint("MAILBOX_RATE_LIMIT_PER_HOUR", 30)
 WEB_REQUEST_FLOOD_LIMIT = envint("WEB_REQUEST_FLOOD_LIMIT", 10)  # web-form requests per user per hour
 MAILBOX_LOOP_HEADER = os.environ.get("MAILBOX_LOOP_HEADER", "X-Relais-DSI-Loop")
+# The company's mail domains (subdomains included); empty: the domain of MAILBOX_ADDRESS.
+MAIL_INTERNAL_DOMAINS = envlist("MAIL_INTERNAL_DOMAINS")
+# The authserv-ids of our own receiving servers, whose Authentication-Results intake believes (a mail
+# claiming an internal domain that failed their DMARC or SPF check is held); empty: the header is ignored.
+MAIL_TRUSTED_AUTHSERV_IDS = envlist("MAIL_TRUSTED_AUTHSERV_IDS")
 # Answer deadlines count business days: these hours, minus French public holidays and these extra days.
 BUSINESS_HOURS = {
     "days": [0, 1, 2, 3, 4],

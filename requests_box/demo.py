@@ -23,11 +23,13 @@ from requests_box import complaints, services, workflow
 from requests_box.deadlines import compute_deadline
 from requests_box.demo_texts import arrival, text_for
 from requests_box.intake.intake import Intake
+from requests_box.intake.parse import peek_headers
 from requests_box.models import (
     ComplaintCause,
     Grievance,
     IgnoredMessage,
     Kind,
+    MailReceipt,
     Message,
     PreventiveAction,
     QuarantinedMessage,
@@ -130,10 +132,29 @@ def _relationship_managers(w: Writer) -> None:
             directorate.save(update_fields=["relationship_manager", "backup_relationship_manager"])
 
 
+class _OnceIntake(Intake):
+    """Takes each demo mail in once: a mail is the same mail only with the same content (MAIL.md), and the
+    demo's mails are dated from today, so a second seed skips the Message-IDs it already took in."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.seen = set(
+            MailReceipt.objects.filter(message_id__endswith=f"@{DEMO_DOMAIN}>").values_list(
+                "message_id", flat=True
+            )
+        )
+
+    def ingest(self, raw: bytes, *, source: str = ""):
+        message_id = peek_headers(raw)[0]
+        if message_id in self.seen:
+            return None
+        return super().ingest(raw, source=source)
+
+
 def _new_arrivals(w: Writer) -> None:
     """The last days' mail, web and manual requests, not triaged yet; one auto-reply, one empty mail."""
     rng, now = w.rng, w.now
-    intake = Intake(acknowledge=False)
+    intake = _OnceIntake(acknowledge=False)
     for n in range(MAIL_COUNT):
         date = arrival(rng, now, min_days=0, max_days=4)
         kind = w.kind()

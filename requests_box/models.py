@@ -63,6 +63,13 @@ class ResponseType(models.TextChoices):
     LIVRAISON = "livraison", _("Delivered change")
 
 
+class RelatedReason(models.TextChoices):
+    """Why intake opened a new request next to an existing one instead of adding the mail to it."""
+
+    THIRD_PARTY = "third_party", _("reply from a third party")
+    UNVERIFIED = "unverified", _("reply from an unverified sender")
+
+
 class ReferenceCounter(models.Model):
     """The last reference number handed out for a year; one row per year, incremented atomically."""
 
@@ -226,6 +233,21 @@ class Request(models.Model):
     satisfaction_note = models.TextField(_("re-satisfaction check"), blank=True)
     callback_due = models.DateField(_("call the client back on"), null=True, blank=True)
     callback_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Intake's checks (MAIL.md): a mail claiming an internal domain that the receiving server's checks
+    # failed is held for a human; it is linked to no contact until the sender is confirmed.
+    sender_unverified = models.BooleanField(_("unverified sender"), default=False)
+    # A request opened from a mail that answered another one without being allowed into its thread.
+    related_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="related_requests",
+        verbose_name=_("related to"),
+    )
+    related_reason = models.CharField(
+        _("why it is related"), max_length=20, choices=RelatedReason.choices, blank=True
+    )
     # Optimistic concurrency: every change through the services bumps it.
     version = models.PositiveIntegerField(default=0, editable=False)
     created = models.DateTimeField(auto_now_add=True)
@@ -357,6 +379,9 @@ class EventKind(models.TextChoices):
     SATISFACTION = "satisfaction", _("Re-satisfaction check recorded")
     NOTIFIED = "notified", _("Assignee notified by e-mail")
     CALLBACK = "callback", _("Call-back reminder sent")
+    HELD = "held", _("Held for a human's check at intake")
+    SENDER_CONFIRMED = "sender_confirmed", _("Sender confirmed")
+    MESSAGE_ID_REUSED = "message_id_reused", _("Message-ID already used by another mail")
 
 
 class RequestEvent(models.Model):
@@ -389,9 +414,21 @@ class Outcome(models.TextChoices):
 class MailReceipt(models.Model):
     """Every mail taken in, once: the unique key makes a second intake of the same mail a duplicate."""
 
-    # sha256 of the normalised Message-ID, or of the raw bytes when the mail has none.
+    # The mail's identity (MAIL.md, "Same mail"): sha256 of its Message-ID and its content digest.
+    # Receipts written before that rule hold sha256 of the Message-ID alone (or of the raw bytes).
     dedup_key = models.CharField(max_length=64, unique=True)
-    message_id = models.CharField(max_length=255, blank=True)
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # sha256 of what does not change between deliveries (decoded parts, Date); "" on older receipts.
+    content_digest = models.CharField(max_length=64, blank=True)
+    # The first mail taken in with the same Message-ID and another content: a reused Message-ID.
+    reuses = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reuses the Message-ID of"),
+    )
     sender_email = models.CharField(max_length=254, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
     source = models.CharField(max_length=500, blank=True)
@@ -403,6 +440,25 @@ class MailReceipt(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.outcome}"
+
+
+class Participant(models.Model):
+    """An address of a request's thread (the requester, and whoever was in To or Cc of its mails): they may
+    reply into it by mail. Anyone else's reply opens a new, related request (MAIL.md)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="participants")
+    email = models.CharField(max_length=254)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "email"], name="requests_box_participant_unique")
+        ]
+        indexes = [models.Index(fields=["email"])]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self):
+        return self.email
 
 
 def raw_mail_path(instance, filename: str) -> str:

@@ -185,7 +185,7 @@ def access_request(user, reference: str) -> Request:
     """The request if the user may see it; 404 otherwise (its existence is not revealed)."""
     request = (
         requests_visible_to(user)
-        .select_related("assignee", "team", "cause", "forwarded_team", "forwarded_user")
+        .select_related("assignee", "team", "cause", "forwarded_team", "forwarded_user", "related_to")
         .filter(reference=reference)
         .first()
     )
@@ -293,7 +293,7 @@ QUEUES = ("open", "mine", "teams", "unassigned", "soon", "complaints", "unknown"
 def triage_queryset(user, queue: str, now: dt.datetime | None = None) -> QuerySet[Request]:
     """The requests of one queue of the triage screen."""
     now = now or timezone.now()
-    base = Request.objects.select_related("service", "entity__directorate", "assignee", "team")
+    base = Request.objects.select_related("service", "entity__directorate", "assignee", "team", "related_to")
     open_ = base.exclude(status__in=OPEN_EXCLUDED)
     if queue == "all":
         return base
@@ -387,7 +387,7 @@ def has_work_queue(user) -> bool:
 def work_queryset(user, queue: str) -> QuerySet[Request]:
     """One queue of an assignee: open requests given to them ("mine") or to their teams ("teams"),
     every request about the services they manage ("services", read-only), what they resolved ("done")."""
-    base = Request.objects.select_related("service", "entity__directorate", "assignee", "team")
+    base = Request.objects.select_related("service", "entity__directorate", "assignee", "team", "related_to")
     open_ = base.exclude(status__in=OPEN_EXCLUDED)
     if queue == "teams":
         return open_.filter(team__in=_my_teams(user))

@@ -134,11 +134,18 @@ def create_request(
     acknowledge: bool = True,
     event_detail: str = "",
     route: bool = True,
+    sender_unverified: bool = False,
+    related_to: Request | None = None,
+    related_reason: str = "",
 ) -> Request:
-    """Take in a new request from any channel: reference, deadline, first message, history, receipt."""
+    """Take in a new request from any channel: reference, deadline, first message, history, receipt.
+
+    An unverified sender (intake's check, MAIL.md) is linked to no contact until a human confirms it."""
     received_at = received_at or timezone.now()
     sender_email = sender_email.strip().lower()
-    if contact is None and sender_email:
+    if sender_unverified:
+        contact = None
+    elif contact is None and sender_email:
         contact = find_contact(sender_email)
     if contact is not None and not sender_email:
         sender_email = contact.email
@@ -157,6 +164,9 @@ def create_request(
         urgent=urgent,
         important=important,
         requested_deadline=requested_deadline,
+        sender_unverified=sender_unverified,
+        related_to=related_to,
+        related_reason=related_reason,
         deadline=compute_deadline(
             urgent=urgent, important=important, requested=requested_deadline, received_at=received_at
         )
@@ -326,15 +336,40 @@ def link_sender(*, request: Request, contact: Contact, actor) -> int:
 
     Indicators group requests by entity, so they follow at once. Returns the number of requests linked.
     """
-    targets = Request.objects.filter(entity__isnull=True)
+    # Requests held because their sender is unverified are linked one by one, by a human who looked.
+    targets = Request.objects.filter(entity__isnull=True, sender_unverified=False)
     if request.sender_email:
-        targets = targets.filter(sender_email=request.sender_email) | targets.filter(pk=request.pk)
+        targets = targets.filter(sender_email=request.sender_email) | Request.objects.filter(pk=request.pk)
     else:
-        targets = targets.filter(pk=request.pk)
+        targets = Request.objects.filter(pk=request.pk)
     linked = list(targets.select_for_update())
     for each in linked:
+        if each.sender_unverified:
+            _confirm(each, actor)
         each.contact = contact
         each.entity_id = contact.entity_id
-        each.save(update_fields=["contact", "entity", "updated"])
+        each.save(update_fields=["contact", "entity", "sender_unverified", "updated"])
         record_event(each, EventKind.LINKED, actor=actor, detail=f"{contact.full_name} <{contact.email}>")
     return len(linked)
+
+
+def _confirm(request: Request, actor) -> None:
+    request.sender_unverified = False
+    record_event(request, EventKind.SENDER_CONFIRMED, actor=actor, detail=request.sender_email)
+
+
+@transaction.atomic
+def confirm_sender(*, request: Request, actor) -> Request:
+    """A human vouches for the sender of a mail intake held (its sender failed the receiving server's
+    checks): the request joins the history of the contact with that address, if there is one."""
+    request = Request.objects.select_for_update().get(pk=request.pk)
+    if not request.sender_unverified:
+        raise ValidationError(_("The sender of this request is not waiting for a confirmation."))
+    _confirm(request, actor)
+    contact = find_contact(request.sender_email)
+    if contact is not None:
+        request.contact = contact
+        request.entity_id = contact.entity_id
+        record_event(request, EventKind.LINKED, actor=actor, detail=f"{contact.full_name} <{contact.email}>")
+    request.save(update_fields=["contact", "entity", "sender_unverified", "updated"])
+    return request

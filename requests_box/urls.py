@@ -20,6 +20,7 @@ urlpatterns = [
     path("demandes/<str:reference>/annuler/", views.client_cancel, name="client_cancel"),
     path("demandes/<str:reference>/rouvrir/", views.client_reopen, name="client_reopen"),
     path("demandes/<str:reference>/lier/", views.link_sender, name="link_sender"),
+    path("demandes/<str:reference>/confirmer-expediteur/", views.confirm_sender, name="confirm_sender"),
     path("boite/", views.mailbox_home, name="mailbox_home"),
     path("boite/tri/", views.triage, name="triage"),
     path("boite/mesures/", views.measures_view, name="measures"),

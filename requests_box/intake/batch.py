@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from directory.models import Contact
 from requests_box.deadlines import initial_deadline
-from requests_box.intake.parse import ParsedMail, dedup_key, parse_message
+from requests_box.intake.checks import ThreadGate, thread_addresses, unverified_reason
+from requests_box.intake.identity import MailIdentity, identity
+from requests_box.intake.parse import ParsedMail, parse_message
 from requests_box.models import (
     Attachment,
     Channel,
@@ -28,6 +30,7 @@ from requests_box.models import (
     MailReceipt,
     Message,
     Outcome,
+    Participant,
     ReferenceCounter,
     Request,
     RequestEvent,
@@ -43,11 +46,15 @@ class _Item:
     source: str
     raw: bytes
     parsed: ParsedMail
-    key: str
+    ident: MailIdentity
     received_at: dt.datetime
     request: Request | None = None  # set for replies (existing request) and new requests
     reply_to_index: int | None = None  # a reply to a request created earlier in the same batch
     duplicate_of: int | None = None
+
+    @property
+    def key(self) -> str:
+        return self.ident.key
 
 
 def ingest_batch(intake, items: list[tuple[str, bytes]]):
@@ -80,34 +87,48 @@ def _bulk(intake, items):
         if parsed is not None and parsed.from_email and parsed.from_email == intake.own_address:
             parsed.noise_reason = parsed.noise_reason or "loop"
         if parsed is not None and parsed.noise_reason:
-            key = dedup_key(parsed.message_id, raw)
-            noise.append(_Item(index, source, raw, parsed, key, timezone.now()))
+            ident = identity(parsed.message_id, parsed.content_digest, raw)
+            noise.append(_Item(index, source, raw, parsed, ident, timezone.now()))
             continue
         usual = parsed is not None and parsed.from_email and not parsed.is_empty
         if not usual:
             results[index] = intake.ingest_one(raw, source=source, parsed=parsed)
             continue
-        key = dedup_key(parsed.message_id, raw)
-        normal.append(_Item(index, source, raw, parsed, key, intake.received_at(parsed)))
-    # Duplicates: already taken in, or twice in this batch.
-    known = {
-        key: (reference, request_id, outcome)
-        for key, reference, request_id, outcome in MailReceipt.objects.filter(
-            dedup_key__in=[item.key for item in (*normal, *noise)]
-        ).values_list("dedup_key", "request__reference", "request_id", "outcome")
-    }
-    _ignore_noise(noise, known, results)
+        ident = identity(parsed.message_id, parsed.content_digest, raw)
+        normal.append(_Item(index, source, raw, parsed, ident, intake.received_at(parsed)))
+    # Duplicates: already taken in (under the key of today or of older receipts), or twice in this batch.
+    everything = (*normal, *noise)
+    known: dict[str, tuple] = {}
+    for key, reference, request_id, outcome in (
+        MailReceipt.objects.filter(dedup_key__in=[k for item in everything for k in item.ident.keys])
+        .order_by("pk")
+        .values_list("dedup_key", "request__reference", "request_id", "outcome")
+    ):
+        known.setdefault(key, (reference, request_id, outcome))
+    for item in everything:  # an older receipt's key stands for the mail's key of today
+        if item.key not in known and item.ident.legacy in known:
+            known[item.key] = known[item.ident.legacy]
+    # Message-IDs already taken in with another content: the one-by-one path records the reuse.
+    reused = _reused_message_ids(everything, known)
+    odd_noise = [item for item in noise if item.key not in known and reused(item)]
+    odd = {item.index for item in odd_noise}
+    _ignore_noise([item for item in noise if item.index not in odd], known, results)
+    deferred = _Deferred()
     if not normal:
-        return results
+        return _finish(intake, odd_noise, results)
     first_with_key: dict[str, _Item] = {}
     pending: list[_Item] = []
     for item in normal:
-        if item.key in known:
+        if deferred.needs(item):  # a copy of, or a reply to, a mail taken in one by one
+            deferred.add(item)
+        elif item.key in known:
             reference, request_id, outcome = known[item.key]
             detail = reference or f"({outcome})"
             results[item.index] = IntakeResult("duplicate", detail, request_id)
         elif item.key in first_with_key:
             item.duplicate_of = first_with_key[item.key].index
+        elif reused(item) or unverified_reason(item.parsed):
+            deferred.add(item)
         else:
             first_with_key[item.key] = item
             pending.append(item)
@@ -128,16 +149,27 @@ def _bulk(intake, items):
 
     # Threading: references in subjects, then Message-IDs, including messages of this batch.
     references = {item.parsed.subject_reference for item in accepted} - {None}
-    by_reference = {r.reference: r for r in Request.objects.filter(reference__in=references)}
+    by_reference = {
+        r.reference: r for r in Request.objects.filter(reference__in=references).select_related("contact")
+    }
     wanted_ids = {mid for item in accepted for mid in (*item.parsed.in_reply_to, *item.parsed.references)}
     by_message_id: dict[str, Request] = {}
     if wanted_ids:
         for message in (
-            Message.objects.filter(message_id__in=wanted_ids).select_related("request").order_by("pk")
+            Message.objects.filter(message_id__in=wanted_ids)
+            .select_related("request__contact")
+            .order_by("pk")
         ):
             by_message_id[message.message_id] = message.request
+    threads = {r.pk: r for r in (*by_reference.values(), *by_message_id.values())}
+    gate = ThreadGate(list(threads.values()), {item.parsed.from_email for item in accepted})
     in_batch: dict[str, _Item] = {}
+    in_batch_allowed: dict[int, set[str]] = {}
+    threaded: list[_Item] = []
     for item in accepted:
+        if deferred.needs(item):
+            deferred.add(item)
+            continue
         request = by_reference.get(item.parsed.subject_reference or "")
         if request is None:
             for mid in (*item.parsed.in_reply_to, *reversed(item.parsed.references)):
@@ -146,13 +178,34 @@ def _bulk(intake, items):
                     break
                 if mid in in_batch:
                     root = in_batch[mid]
-                    item.reply_to_index = (
-                        root.reply_to_index if root.reply_to_index is not None else root.index
-                    )
+                    if root.request is not None:  # a reply of this batch to an older request
+                        request = root.request
+                    else:
+                        item.reply_to_index = (
+                            root.reply_to_index if root.reply_to_index is not None else root.index
+                        )
                     break
+        sender = item.parsed.from_email
+        if request is not None:
+            # Someone outside the thread, or a reply the clock of its request waits for: one by one.
+            if not gate.may_reply(request, sender) or request.status == "waiting_client":
+                deferred.add(item)
+                continue
+            gate.admit(request, item.parsed)
+        elif item.reply_to_index is not None:
+            allowed = in_batch_allowed[item.reply_to_index]
+            if sender not in allowed and sender not in gate.dsi:
+                item.reply_to_index = None
+                deferred.add(item)
+                continue
+            allowed.update(thread_addresses(item.parsed))
+        else:
+            in_batch_allowed[item.index] = thread_addresses(item.parsed)
         item.request = request
+        threaded.append(item)
         if item.parsed.message_id:
             in_batch[item.parsed.message_id] = item
+    accepted = threaded
 
     # New requests: references allocated in one statement per year, then one insert.
     new_items = [item for item in accepted if item.request is None and item.reply_to_index is None]
@@ -213,6 +266,7 @@ def _bulk(intake, items):
             MailReceipt(
                 dedup_key=item.key,
                 message_id=p.message_id[:255],
+                content_digest=item.ident.digest,
                 sender_email=p.from_email[:254],
                 received_at=item.received_at,
                 source=item.source[:500],
@@ -239,10 +293,14 @@ def _bulk(intake, items):
     Attachment.objects.bulk_create(attachments)
     RequestEvent.objects.bulk_create(events)
     MailReceipt.objects.bulk_create(receipts)
-    for item in normal:
-        if item.duplicate_of is not None:
-            first = results[item.duplicate_of]
-            results[item.index] = IntakeResult("duplicate", first.detail, None)
+    Participant.objects.bulk_create(
+        [
+            Participant(request=item.request, email=address)
+            for item in accepted
+            for address in sorted(thread_addresses(item.parsed))
+        ],
+        ignore_conflicts=True,
+    )
     for item in accepted:
         results[item.index] = IntakeResult(
             results[item.index].outcome, item.request.reference, item.request.pk
@@ -251,14 +309,69 @@ def _bulk(intake, items):
         from requests_box.tasks import send_acknowledgements
 
         send_acknowledgements.enqueue([r.pk for r in requests if r.sender_email])
+    _finish(intake, [*odd_noise, *deferred.items], results)
+    for item in normal:
+        if item.duplicate_of is not None:
+            first = results[item.duplicate_of]
+            results[item.index] = IntakeResult("duplicate", first.detail, first.request_id)
     return results
+
+
+class _Deferred:
+    """The mails of a batch taken in one by one after the others (a reused Message-ID, an unverified
+    sender, a third party's reply, a reply to a request waiting for its client), and those that depend on
+    them: a copy of one of them, or a reply to one of them."""
+
+    def __init__(self):
+        self.items: list[_Item] = []
+        self.message_ids: set[str] = set()
+
+    def add(self, item: _Item) -> None:
+        self.items.append(item)
+        if item.parsed.message_id:
+            self.message_ids.add(item.parsed.message_id)
+
+    def needs(self, item: _Item) -> bool:
+        if not self.message_ids:
+            return False
+        p = item.parsed
+        return any(mid in self.message_ids for mid in (p.message_id, *p.in_reply_to, *p.references) if mid)
+
+
+def _finish(intake, deferred: list[_Item], results: list) -> list:
+    """The unusual mails of the batch, one by one and in their order, once the others are written."""
+    for item in sorted(deferred, key=lambda item: item.index):
+        results[item.index] = intake.ingest_one(item.raw, source=item.source, parsed=item.parsed)
+    return results
+
+
+def _reused_message_ids(items, known: dict):
+    """A test: does this mail carry a Message-ID already taken in (or earlier in the batch) with another
+    content? One query for the whole batch."""
+    ids = {item.ident.message_id[:255] for item in items if item.ident.message_id}
+    taken: dict[str, set[str]] = {}
+    if ids:
+        for message_id, key in MailReceipt.objects.filter(message_id__in=ids).values_list(
+            "message_id", "dedup_key"
+        ):
+            taken.setdefault(message_id, set()).add(key)
+
+    def reused(item: _Item) -> bool:
+        message_id = item.ident.message_id[:255]
+        if not message_id:
+            return False
+        others = taken.get(message_id, set()) - set(item.ident.keys)
+        taken.setdefault(message_id, set()).add(item.key)
+        return bool(others)
+
+    return reused
 
 
 def _ignore_noise(noise: list[_Item], known: dict, results: list) -> None:
     """Automatic mail of the batch: kept whole and listed in bulk, never answered."""
-    from requests_box.intake.intake import IntakeResult
+    from requests_box.intake.intake import IntakeResult, announce_ignored
 
-    ignored, receipts, seen = [], [], set()
+    ignored, receipts, seen, announced = [], [], set(), []
     for item in noise:
         if item.key in known or item.key in seen:
             reference, request_id, outcome = known.get(item.key, (None, None, Outcome.IGNORED))
@@ -279,15 +392,19 @@ def _ignore_noise(noise: list[_Item], known: dict, results: list) -> None:
             MailReceipt(
                 dedup_key=item.key,
                 message_id=p.message_id[:255],
+                content_digest=item.ident.digest,
                 sender_email=p.from_email[:254],
                 received_at=item.received_at,
                 source=item.source[:500],
                 outcome=Outcome.IGNORED,
             )
         )
+        announced.append(item)
         results[item.index] = IntakeResult("ignored", p.noise_reason)
     IgnoredMessage.objects.bulk_create(ignored)
     MailReceipt.objects.bulk_create(receipts)
+    for item, receipt in zip(announced, receipts, strict=True):
+        announce_ignored(receipt, item.parsed.noise_reason, item.raw, item.parsed)
 
 
 def _allocate(new_items: list[_Item]) -> dict[int, str]:

@@ -12,9 +12,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from requests_box.intake.parse import ParsedMail, dedup_key, parse_message, peek_headers
-from requests_box.models import Channel, MailReceipt, Message, Outcome, Request
+from requests_box.intake.checks import ThreadGate, record_participants, thread_addresses, unverified_reason
+from requests_box.intake.identity import MailIdentity, identity
+from requests_box.intake.parse import ParsedMail, parse_message, peek
+from requests_box.models import Channel, EventKind, MailReceipt, Message, Outcome, RelatedReason, Request
 from requests_box.services import (
     NewFile,
     add_inbound_message,
@@ -22,7 +26,10 @@ from requests_box.services import (
     find_contact,
     ignore_mail,
     quarantine_mail,
+    record_event,
 )
+from requests_box.signals import mail_ignored
+from requests_box.workflow import portal_language
 
 logger = logging.getLogger(__name__)
 
@@ -100,11 +107,11 @@ class Intake:
                 return self._ingest(raw, source, rate_limited=rate_limited, parsed=parsed)
         except IntegrityError:
             # Another process took the same mail in between our check and our commit.
-            return self._duplicate(self._key_of(raw)) or IntakeResult("duplicate", "")
+            return self._duplicate(self.identify(raw)) or IntakeResult("duplicate", "")
         except Exception as exc:  # never stop on one message: keep it for a human
             logger.exception("Intake failed for %s", source)
             reason = f"intake error: {type(exc).__name__}: {exc}"[:255]
-            return self._quarantine(raw, source, reason, key=self._key_of(raw))
+            return self._quarantine(raw, source, reason, ident=self.identify(raw))
 
     # -- per-run caches used by the batch path
 
@@ -146,46 +153,61 @@ class Intake:
 
     # -- steps
 
-    def _key_of(self, raw: bytes) -> str:
+    def identify(self, raw: bytes) -> MailIdentity:
+        """The identity `_ingest` gives these bytes, when it failed before telling it."""
+        if len(raw) > self.max_bytes:
+            message_id, _sender, _subject, digest = peek(raw)
+            return identity(message_id, digest, raw)
         try:
-            message_id = peek_headers(raw)[0]
+            parsed = parse_message(raw, loop_header=self.loop_header)
         except Exception:
-            message_id = ""
-        return dedup_key(message_id, raw)
+            return identity("", "", raw)
+        return identity(parsed.message_id, parsed.content_digest, raw)
 
     def _ingest(
         self, raw: bytes, source: str, *, rate_limited: bool = False, parsed: ParsedMail | None = None
     ) -> IntakeResult:
         if len(raw) > self.max_bytes:
-            message_id, sender, subject = peek_headers(raw)
-            key = dedup_key(message_id, raw)
-            if (duplicate := self._duplicate(key)) is not None:
+            message_id, sender, subject, digest = peek(raw)
+            ident = identity(message_id, digest, raw)
+            if (duplicate := self._duplicate(ident)) is not None:
                 return duplicate
             reason = f"too large: {len(raw)} bytes > {self.max_bytes}"
-            return self._quarantine(raw, source, reason, key=key, sender=sender, subject=subject)
+            return self._quarantine(raw, source, reason, ident=ident, sender=sender, subject=subject)
         try:
             parsed = parsed or parse_message(raw, loop_header=self.loop_header)
         except Exception as exc:
-            key = dedup_key("", raw)
-            if (duplicate := self._duplicate(key)) is not None:
+            ident = identity("", "", raw)
+            if (duplicate := self._duplicate(ident)) is not None:
                 return duplicate
-            return self._quarantine(raw, source, f"unparseable: {type(exc).__name__}", key=key)
-        key = dedup_key(parsed.message_id, raw)
-        if (duplicate := self._duplicate(key)) is not None:
+            return self._quarantine(raw, source, f"unparseable: {type(exc).__name__}", ident=ident)
+        ident = identity(parsed.message_id, parsed.content_digest, raw)
+        if (duplicate := self._duplicate(ident)) is not None:
             return duplicate
         if parsed.from_email and parsed.from_email == self.own_address:
             parsed.noise_reason = parsed.noise_reason or "loop"
         if parsed.noise_reason:
-            return self._ignore(raw, source, parsed.noise_reason, key, parsed)
+            return self._ignore(raw, source, parsed.noise_reason, ident, parsed)
         if not parsed.from_email:
-            return self._quarantine(raw, source, "no sender address", key=key, subject=parsed.subject)
+            return self._quarantine(raw, source, "no sender address", ident=ident, subject=parsed.subject)
         if parsed.is_empty:
-            return self._quarantine(raw, source, "empty message", key=key, sender=parsed.from_email)
+            return self._quarantine(raw, source, "empty message", ident=ident, sender=parsed.from_email)
         received_at = self._received_at(parsed)
         if rate_limited or self._over_rate_limit(parsed.from_email, received_at):
-            return self._ignore(raw, source, "rate-limit", key, parsed)
+            return self._ignore(raw, source, "rate-limit", ident, parsed)
         with transaction.atomic():
+            unverified = unverified_reason(parsed)
             request = self._thread_of(parsed)
+            related, why = None, ""
+            if request is not None and (
+                unverified
+                or not ThreadGate([request], {parsed.from_email}).may_reply(request, parsed.from_email)
+            ):
+                related, why, request = (
+                    request,
+                    RelatedReason.UNVERIFIED if unverified else RelatedReason.THIRD_PARTY,
+                    None,
+                )
             files = [NewFile(a.filename, a.content_type, a.data, a.inline) for a in parsed.attachments]
             if request is not None:
                 sender = (
@@ -205,23 +227,33 @@ class Intake:
                 )
                 outcome = Outcome.REPLY
             else:
+                held = bool(unverified or related)
                 request = create_request(
                     channel=Channel.EMAIL,
                     subject=parsed.subject,
                     text=parsed.text,
                     sender_email=parsed.from_email,
                     sender_name=parsed.from_name,
-                    contact=self._contact(parsed.from_email),
+                    contact=None if unverified else self._contact(parsed.from_email),
                     received_at=received_at,
                     message_id=parsed.message_id,
                     headers=parsed.headers,
                     safe_html=parsed.html,
                     files=files,
-                    acknowledge=self.acknowledge,
+                    acknowledge=self.acknowledge and not held,
                     event_detail=f"email {source}"[:500],
+                    route=not held,
+                    sender_unverified=bool(unverified),
+                    related_to=related,
+                    related_reason=why,
                 )
+                if held:
+                    record_held(request, unverified, related)
                 outcome = Outcome.CREATED
-            self._receipt(key, parsed.message_id, parsed.from_email, received_at, source, outcome, request)
+            record_participants(request, thread_addresses(parsed))
+            receipt = self._receipt(ident, parsed.from_email, received_at, source, outcome, request)
+            if receipt.reuses_id is not None:
+                record_reuse(request, receipt)
         return IntakeResult(str(outcome), request.reference, request.pk)
 
     def _received_at(self, parsed: ParsedMail) -> dt.datetime:
@@ -238,14 +270,18 @@ class Intake:
 
     def _thread_of(self, parsed: ParsedMail) -> Request | None:
         reference = parsed.subject_reference
+        requests = Request.objects.select_related("contact")
         if reference:
-            request = Request.objects.filter(reference=reference).first()
+            request = requests.filter(reference=reference).first()
             if request is not None:
                 return request
         ids = [mid for mid in (*parsed.in_reply_to, *reversed(parsed.references)) if mid][:50]
         if ids:
             message = (
-                Message.objects.filter(message_id__in=ids).select_related("request").order_by("-pk").first()
+                Message.objects.filter(message_id__in=ids)
+                .select_related("request__contact")
+                .order_by("-pk")
+                .first()
             )
             if message is not None:
                 return message.request
@@ -262,18 +298,27 @@ class Intake:
         )
         return recent.count() >= self.rate_limit
 
-    def _duplicate(self, key: str) -> IntakeResult | None:
-        receipt = MailReceipt.objects.filter(dedup_key=key).select_related("request").first()
+    def _duplicate(self, ident: MailIdentity) -> IntakeResult | None:
+        receipt = (
+            MailReceipt.objects.filter(dedup_key__in=ident.keys)
+            .select_related("request")
+            .order_by("pk")
+            .first()
+        )
         if receipt is None:
             return None
         if receipt.request is not None:
             return IntakeResult("duplicate", receipt.request.reference, receipt.request_id)
         return IntakeResult("duplicate", f"({receipt.outcome})")
 
-    def _receipt(self, key, message_id, sender, received_at, source, outcome, request=None) -> None:
-        MailReceipt.objects.create(
-            dedup_key=key,
-            message_id=message_id[:255],
+    def _receipt(
+        self, ident: MailIdentity, sender, received_at, source, outcome, request=None
+    ) -> MailReceipt:
+        return MailReceipt.objects.create(
+            dedup_key=ident.key,
+            message_id=ident.message_id[:255],
+            content_digest=ident.digest,
+            reuses=earlier_with_message_id(ident),
             sender_email=sender[:254],
             received_at=received_at,
             source=source[:500],
@@ -281,7 +326,9 @@ class Intake:
             request=request,
         )
 
-    def _ignore(self, raw: bytes, source: str, reason: str, key: str, parsed: ParsedMail) -> IntakeResult:
+    def _ignore(
+        self, raw: bytes, source: str, reason: str, ident: MailIdentity, parsed: ParsedMail
+    ) -> IntakeResult:
         with transaction.atomic():
             ignore_mail(
                 raw=raw,
@@ -291,14 +338,73 @@ class Intake:
                 sender=parsed.from_email,
                 subject=parsed.subject,
             )
-            self._receipt(key, parsed.message_id, parsed.from_email, timezone.now(), source, Outcome.IGNORED)
+            receipt = self._receipt(ident, parsed.from_email, timezone.now(), source, Outcome.IGNORED)
+            announce_ignored(receipt, reason, raw, parsed)
         return IntakeResult("ignored", reason)
 
     def _quarantine(
-        self, raw: bytes, source: str, reason: str, *, key: str = "", sender: str = "", subject: str = ""
+        self,
+        raw: bytes,
+        source: str,
+        reason: str,
+        *,
+        ident: MailIdentity | None = None,
+        sender: str = "",
+        subject: str = "",
     ) -> IntakeResult:
         with transaction.atomic():
             quarantine_mail(raw=raw, reason=reason, source=source, sender=sender, subject=subject)
-            if key:
-                self._receipt(key, "", sender, timezone.now(), source, Outcome.QUARANTINED)
+            if ident is not None:
+                self._receipt(ident, sender, timezone.now(), source, Outcome.QUARANTINED)
         return IntakeResult("quarantined", reason)
+
+
+def earlier_with_message_id(ident: MailIdentity) -> MailReceipt | None:
+    """The first receipt of another mail with the same Message-ID (a reused Message-ID), or None."""
+    if not ident.message_id:
+        return None
+    return (
+        MailReceipt.objects.filter(message_id=ident.message_id[:255])
+        .exclude(dedup_key__in=ident.keys)
+        .order_by("pk")
+        .first()
+    )
+
+
+def record_reuse(request: Request, receipt: MailReceipt) -> None:
+    """Tell, in the request's history, that its mail reuses the Message-ID of another mail."""
+    earlier = MailReceipt.objects.select_related("request").get(pk=receipt.reuses_id)
+    with portal_language():
+        if earlier.request is not None:
+            detail = _("%(id)s was already the Message-ID of another mail, taken in on %(date)s (%(ref)s).")
+        else:
+            detail = _("%(id)s was already the Message-ID of another mail, taken in on %(date)s.")
+        detail = detail % {
+            "id": receipt.message_id,
+            "date": date_format(timezone.localtime(earlier.received_at), "SHORT_DATETIME_FORMAT"),
+            "ref": earlier.request.reference if earlier.request is not None else "",
+        }
+    record_event(request, EventKind.MESSAGE_ID_REUSED, detail=detail)
+
+
+def record_held(request: Request, unverified: str, related: Request | None) -> None:
+    """Tell, in the request's history, why intake held it for a human instead of threading or linking it."""
+    with portal_language():
+        notes = []
+        if unverified:
+            notes.append(
+                _("Unverified sender: the receiving server's checks failed (%(checks)s).")
+                % {"checks": unverified}
+            )
+        if related is not None and not unverified:
+            notes.append(_("Reply from a third party to %(ref)s.") % {"ref": related.reference})
+        elif related is not None:
+            notes.append(_("Reply to %(ref)s, not added to it.") % {"ref": related.reference})
+    record_event(request, EventKind.HELD, detail=" ".join(notes))
+
+
+def announce_ignored(receipt: MailReceipt, reason: str, raw: bytes, parsed: ParsedMail) -> None:
+    """Send `mail_ignored` once the transaction that ignored the mail is committed."""
+    transaction.on_commit(
+        lambda: mail_ignored.send(sender=MailReceipt, receipt=receipt, reason=reason, raw=raw, parsed=parsed)
+    )

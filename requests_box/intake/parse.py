@@ -10,7 +10,6 @@ import binascii
 import email
 import email.errors
 import email.utils
-import hashlib
 import html
 import re
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ import nh3
 
 from requests_box.intake import repair
 from requests_box.intake.addresses import ENCODED_WORD, Mailbox, choose_sender, mailboxes
+from requests_box.intake.authresults import AuthResult, parse_fields
 from requests_box.intake.bounces import (
     DELIVERY_STATUS_TYPES,
     ORIGINAL_HEADERS_TYPES,
@@ -31,6 +31,7 @@ from requests_box.intake.bounces import (
     read_fields,
 )
 from requests_box.intake.charsets import Decoder, decode_bytes  # noqa: F401 - decode_bytes re-exported
+from requests_box.intake.identity import body_digest, content_digest
 
 REFERENCE_RE = re.compile(r"\[(REQ-\d{4}-\d{6})\]")
 MESSAGE_ID_RE = re.compile(r"<[^<>\s]+>")
@@ -172,6 +173,8 @@ class ParsedMail:
     sender_problem: str = ""  # why from_email is empty when From holds addresses
     bounce: BounceReport | None = None  # the delivery report of a bounce
     defects: list[str] = field(default_factory=list)  # what was wrong with the mail and read anyway
+    content_digest: str = ""  # what stays the same between deliveries (identity.content_digest)
+    auth_results: list[AuthResult] = field(default_factory=list)  # every Authentication-Results result
 
     @property
     def subject_reference(self) -> str | None:
@@ -181,13 +184,6 @@ class ParsedMail:
     @property
     def is_empty(self) -> bool:
         return not self.subject.strip() and not self.text.strip() and not self.attachments
-
-
-def dedup_key(message_id: str, raw: bytes) -> str:
-    """The identity of a mail: its Message-ID, or its bytes when it has none."""
-    if message_id:
-        return hashlib.sha256(b"mid:" + message_id.encode("utf-8", "surrogateescape")).hexdigest()
-    return hashlib.sha256(b"raw:" + raw).hexdigest()
 
 
 def header_message_id(msg: Message) -> str:
@@ -270,6 +266,13 @@ class _Collector:
         self.report_fields: list[list[tuple[str, str]]] | None = None
         self.report_original: Message | None = None
         self.defects: list[str] = []
+        self.payloads: dict[int, bytes] = {}  # decoded leaf payloads, read again by the content digest
+
+    def payload(self, part: Message) -> bytes:
+        data = self.payloads.get(id(part))
+        if data is None:
+            data = self.payloads[id(part)] = _payload_bytes(part)
+        return data
 
     def visit(self, part: Message, *, depth: int = 0, parent: str = "") -> None:
         if depth + self.depth > _MAX_DEPTH:
@@ -294,13 +297,13 @@ class _Collector:
         disposition = (part.get_content_disposition() or "").lower()
         name = self._filename(part)
         if ctype in ("text/plain", "text/html") and disposition != "attachment" and not name:
-            data, charset = _payload_bytes(part), _charset(part)
+            data, charset = self.payload(part), _charset(part)
             if ctype == "text/html" and charset is None:  # the charset an HTML page declares itself
                 meta = _META_CHARSET_RE.search(data[:4096])
                 charset = meta.group(1).decode("ascii") if meta else None
             (self.plain if ctype == "text/plain" else self.html).append(self.decoder.decode(data, charset))
             return
-        data = _payload_bytes(part)
+        data = self.payload(part)
         if not data and not name:
             return
         inline = disposition == "inline" or (bool(part.get("Content-ID")) and ctype.startswith("image/"))
@@ -508,6 +511,7 @@ def _parse(msg: Message, notes: list[str], loop_header: str) -> ParsedMail:
     parsed.attachments = collector.attachments
     parsed.bounce = bounce
     parsed.defects = list(dict.fromkeys([*notes, *collector.defects]))
+    parsed.content_digest = content_digest(msg, collector.payload, read_fields)
     if bounce is not None:
         parsed.noise_reason = parsed.noise_reason or "bounce"
     return parsed
@@ -539,6 +543,7 @@ def _header_fields(msg: Message, headers: _Headers, decoder: Decoder, loop_heade
         to_addresses=[a for value in headers.all("To") for a in _addresses(value)],
         cc_addresses=[a for value in headers.all("Cc") for a in _addresses(value)],
         sender_problem=problem,
+        auth_results=parse_fields([_unfold(v) for v in headers.all("Authentication-Results")]),
     )
 
 
@@ -559,6 +564,7 @@ def _degraded(raw: bytes, exc: Exception, loop_header: str) -> ParsedMail:
         parsed.text = decoder.decode(body, _charset(msg)).replace("\r\n", "\n").replace("\x00", "")
         parsed.attachments = [ParsedAttachment("message-original.eml", "message/rfc822", raw)]
         parsed.defects = [f"structure-unreadable: {type(exc).__name__}"]
+        parsed.content_digest = body_digest(msg.get("Date"), body)
         return _storable_mail(parsed)
     except NotAMail:
         raise
@@ -568,8 +574,13 @@ def _degraded(raw: bytes, exc: Exception, loop_header: str) -> ParsedMail:
 
 def peek_headers(raw: bytes) -> tuple[str, str, str]:
     """(Message-ID, sender address, subject) of mail bytes without parsing the body: for oversize mail."""
+    return peek(raw)[:3]
+
+
+def peek(raw: bytes) -> tuple[str, str, str, str]:
+    """peek_headers and the content digest of the body bytes as they are (identity.body_digest)."""
     try:
-        head = repair.split_head(raw[: 1 << 20])[0]
+        head, _separator, body = repair.split_head(raw)
         msg = BytesHeaderParser().parsebytes(head + b"\n\n")
         headers = _Headers(msg)
         decoder = Decoder(context=headers.eight_bit)
@@ -581,6 +592,7 @@ def peek_headers(raw: bytes) -> tuple[str, str, str]:
             message_id.group(0)[:255] if message_id else "",
             sender.address[:255] if sender is not None else "",
             decode_words(headers.first.get("subject", ""), decoder)[:255],
+            body_digest(msg.get("Date"), body),
         )
     except Exception:
-        return "", "", ""
+        return "", "", "", ""

@@ -12,6 +12,7 @@ from requests_box.views.complaints import (
     preventive_actions,
 )
 from requests_box.views.mailbox import (
+    confirm_sender,
     ignored_list,
     ignored_raw,
     link_sender,
@@ -35,6 +36,7 @@ __all__ = [
     "client_reopen",
     "complaint_tables",
     "complaint_tables_csv",
+    "confirm_sender",
     "deadline_preview",
     "ignored_list",
     "ignored_raw",

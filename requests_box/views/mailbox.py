@@ -84,6 +84,27 @@ def link_sender(request, reference):
     return redirect(client_request)
 
 
+@require_POST
+def confirm_sender(request, reference):
+    """The relationship manager vouches for the sender of a mail held as unverified (MAIL.md)."""
+    _require_manager(request.user)
+    client_request = selectors.access_request(request.user, reference)
+    try:
+        confirmed = services.confirm_sender(request=client_request, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if confirmed.contact is not None:
+            messages.success(
+                request,
+                _("Sender confirmed; the request is linked to %(name)s.")
+                % {"name": confirmed.contact.full_name},
+            )
+        else:
+            messages.success(request, _("Sender confirmed; no contact has this address yet."))
+    return redirect(client_request)
+
+
 def quarantine_list(request):
     _require_manager(request.user)
     data = request.GET.copy()

@@ -191,6 +191,7 @@ MATRIX: dict[str, Row] = {
         check=attachment_is_safe,
     ),
     "requests_box:link_sender": Row("post", lambda w: {"reference": w["request"].reference}, RM),
+    "requests_box:confirm_sender": Row("post", lambda w: {"reference": w["request"].reference}, RM),
     "requests_box:request_action": Row(
         "post",
         lambda w: {"reference": w["request"].reference},

@@ -33,7 +33,8 @@ class Command(BaseCommand):
             self.stdout.write(f"enqueued poll_mailbox task {result.id}")
             return
         while True:
-            close_old_connections()
+            if every is not None:  # a long-running loop: drop a connection the database has closed
+                close_old_connections()
             try:
                 summary = poll_once(folder=folder, report=lambda source, r: self.stdout.write(r.line(source)))
             except (OSError, IMAPClientError) as exc:
