@@ -18,6 +18,7 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 
 import nh3
+from django.utils.translation import gettext
 
 from requests_box.intake import repair
 from requests_box.intake.addresses import ENCODED_WORD, Mailbox, choose_sender, mailboxes
@@ -357,10 +358,15 @@ class _Collector:
         sub = _Collector(self.decoder, self.depth + depth + 1)
         sub.visit(inner)
         body = "\n".join(sub.plain) or html_to_text("\n".join(sub.html))
-        self.forwarded.append(
-            f"---------- Forwarded message ----------\nFrom: {header_text(inner, 'From', self.decoder)}\n"
-            f"Date: {header_text(inner, 'Date', self.decoder)}\nSubject: {subject}\n\n{body}"
-        )
+        # Stored in the request's text, so written in the portal's language (intake runs in it).
+        heading = gettext(
+            "---------- Forwarded message ----------\nFrom: %(sender)s\nDate: %(date)s\nSubject: %(subject)s"
+        ) % {
+            "sender": header_text(inner, "From", self.decoder),
+            "date": header_text(inner, "Date", self.decoder),
+            "subject": subject,
+        }
+        self.forwarded.append(f"{heading}\n\n{body}")
         self.attachments.extend(sub.attachments)
         self.defects.extend(sub.defects)
         name = (re.sub(r"[^\w\- .]", "_", subject)[:80].strip() or "message-transfere") + ".eml"

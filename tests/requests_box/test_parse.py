@@ -1,6 +1,7 @@
 """Parsing real-world mail: charsets, HTML, alternatives, attachments, forwards, noise headers."""
 
 import pytest
+from django.utils import translation
 
 from requests_box.intake.parse import html_to_text, parse_message, safe_html
 from tests.requests_box.mails import build_mail
@@ -110,9 +111,12 @@ def test_forwarded_message_is_kept_as_text_and_as_an_eml_attachment():
         b"--f\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPour information.\r\n"
         b"--f\r\nContent-Type: message/rfc822\r\n\r\n" + inner + b"\r\n--f--\r\n"
     )
-    parsed = parse_message(raw)
+    with translation.override("fr"):  # the text is stored: written in the portal's language
+        parsed = parse_message(raw)
     assert parsed.text.startswith("Pour information.")
-    assert "From: client@filiale.fr" in parsed.text and "La facture 42 est fausse." in parsed.text
+    assert "Message transféré" in parsed.text and "Forwarded" not in parsed.text
+    assert "De : client@filiale.fr" in parsed.text and "Objet : Erreur de facturation" in parsed.text
+    assert "La facture 42 est fausse." in parsed.text
     [eml] = parsed.attachments
     assert eml.filename == "Erreur de facturation.eml" and eml.content_type == "message/rfc822"
     assert b"La facture 42 est fausse." in eml.data
