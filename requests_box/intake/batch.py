@@ -305,6 +305,7 @@ def _bulk(intake, items):
         results[item.index] = IntakeResult(
             results[item.index].outcome, item.request.reference, item.request.pk
         )
+    _route(requests)
     if intake.acknowledge and requests:
         from requests_box.tasks import send_acknowledgements
 
@@ -315,6 +316,17 @@ def _bulk(intake, items):
             first = results[item.duplicate_of]
             results[item.index] = IntakeResult("duplicate", first.detail, first.request_id)
     return results
+
+
+def _route(requests: list[Request]) -> None:
+    """The routing rules, as the one-by-one path applies them to a new request: the rules are read once
+    for the batch, and a request no rule matches costs no query."""
+    from requests_box.routing import active_rules, matching_rule, route
+
+    rules = active_rules() if requests else []
+    for request in requests:
+        if rules and matching_rule(request, rules) is not None:
+            route(request)
 
 
 class _Deferred:

@@ -104,6 +104,23 @@ def test_a_routing_rule_gives_new_requests_to_a_team_unless_the_team_is_inactive
     assert new_request("Poste lent").team is None
 
 
+def test_mails_taken_in_by_batch_are_routed_like_one_by_one(relationship_manager, desk, user_a, user_b):
+    """`ingest_mail` of a folder or an mbox goes through the batch path: the same rules apply."""
+    RoutingRule.objects.create(name="Postes", order=10, subject_words="écran, poste", assign_to_team=desk)
+    raws = [
+        build_mail(sender=user_a.email, subject="Écran qui clignote", message_id="<r1@x>"),
+        build_mail(sender=user_b.email, subject="Question de facturation", message_id="<r2@x>"),
+    ]
+    results = [
+        r for _, r in Intake(acknowledge=False).ingest_many((f"m{n}", raw) for n, raw in enumerate(raws))
+    ]
+    assert [r.outcome for r in results] == ["created", "created"]
+    routed, other = (Request.objects.get(reference=r.detail) for r in results)
+    assert routed.team == desk and routed.status == Status.ASSIGNED
+    assert routed.events.filter(kind=EventKind.ROUTED, detail__contains="Postes").exists()
+    assert other.team is None and not other.events.filter(kind=EventKind.ROUTED).exists()
+
+
 def test_my_teams_queue_and_team_filter(client_for, relationship_manager, product_manager, desk):
     other = Team.objects.create(name="Réseau")
     mine = workflow.assign(new_request("Pour le support"), team=desk, actor=relationship_manager)
