@@ -1,4 +1,4 @@
-"""Reads of the CIO dashboard: periods, who sees what, the nine indicator cards and the chart series.
+"""Reads of the CIO dashboard: periods, who sees what, the ten indicator cards and the chart series.
 
 The numbers come from `kpis.indicators.compute_indicators` (the one computation); the charts and the
 drill-down add a few GROUP BY queries. Nothing here loops over requests in Python.
@@ -127,7 +127,7 @@ def can_edit_targets(user) -> bool:
     return has_role(user, CIO)
 
 
-# --- the nine indicators -------------------------------------------------------------------------------
+# --- the ten indicators --------------------------------------------------------------------------------
 
 
 def _average(values) -> float | None:
@@ -175,6 +175,13 @@ INDICATORS = [
         "",
         short=_("Projects signed"),
     ),
+    Indicator(
+        10,
+        "commitments_kept",
+        _("Commitments kept (requests resolved by their deadline)"),
+        "%",
+        short=_("Commitments kept"),
+    ),
 ]
 INDICATOR_KEYS = [indicator.key for indicator in INDICATORS]
 
@@ -188,6 +195,7 @@ INDICATOR_VALUES = {
     "coverage_increase": lambda b, s: _average(v["coverage_increase_points"] for v in s.values()),
     "new_entities_with_request": lambda b, s: b["new_entities_with_request"],
     "projects_signed_with_new_clients": lambda b, s: b["projects_signed_with_new_clients"],
+    "commitments_kept": lambda b, s: b["commitments_kept_pct"],
 }
 
 
@@ -204,6 +212,8 @@ def _details(key: str, block: dict) -> list[tuple[str, object]]:
         return [(f"{month[5:]}/{month[:4]}", n) for month, n in block["contacts_met_by_month"].items()]
     if key == "requests_variation":
         return [(_("requests"), block["requests"]), (_("previous period"), block["requests_previous"])]
+    if key == "commitments_kept":
+        return [(_("requests resolved with a deadline"), block["commitments_counted"])]
     return []
 
 
@@ -236,7 +246,7 @@ def cards(
     code: str | None = None,
     campaigns: dict | None = None,
 ) -> list[Card]:
-    """The nine indicator cards of the company (code None) or of one directorate.
+    """The ten indicator cards of the company (code None) or of one directorate.
 
     `campaigns` (from `latest_campaigns`): the survey indicators of a period without answers of their
     kind read the latest completed campaign instead, and say so."""

@@ -24,7 +24,7 @@ def flatten(block: dict, prefix: str = "") -> dict[str, object]:
 
 
 def csv_rows(report: dict) -> list[list]:
-    """Header, the directorates' names, the nine dashboard indicators, then every key of KPIS.md's block."""
+    """Header, the directorates' names, the ten dashboard indicators, then every key of KPIS.md's block."""
     scope: Scope = report["scope"]
     result = report["result"]
     directorates = report["directorates"]
@@ -63,6 +63,8 @@ SERVICE_KEYS = [
     "coverage_end_pct",
     "coverage_increase_points",
     "maturity",
+    "commitments_counted",
+    "commitments_kept_pct",
 ]
 
 

@@ -45,6 +45,7 @@ def compute_indicators(period: Period) -> dict:
     new_projects = _entities_with_new_project(period)
     new_requesters = _new_entities_with_request(period)
     signed_new = _projects_signed_with_new_clients(period)
+    kept = _commitments_kept(period)
     subscribed_start = coverage.subscribed_entities_by_service(period.start)
     held = coverage.mature_share_held_by_directorate(period.start, period.end, subscribed_start)
 
@@ -70,6 +71,9 @@ def compute_indicators(period: Period) -> dict:
             "new_entities_with_request": new_requesters.get(group, 0),
             "projects_signed_with_new_clients": signed_new.get(group, 0),
             "mature_services_share_held_pct": round2(held.get(group)),
+            "commitments_counted": kept["total"].get(group, (0, 0))[0],
+            "commitments_kept_pct": kept_pct(kept["total"].get(group)),
+            "commitments_kept_pct_by_kind": {k: kept_pct(kept["kind"].get((group, k))) for k in KINDS},
         }
 
     return {
@@ -80,7 +84,7 @@ def compute_indicators(period: Period) -> dict:
         },
         "company": blocks[COMPANY],
         "directorates": {code: blocks[code] for code in directorate_codes},
-        "services": _service_blocks(period, previous, subscribed_start),
+        "services": _service_blocks(period, previous, subscribed_start, kept["service"]),
     }
 
 
@@ -93,6 +97,11 @@ def round2(value: float | None) -> float | None:
 
 def variation_pct(current: int, previous: int) -> float | None:
     return None if previous == 0 else round2((current - previous) * 100 / previous)
+
+
+def kept_pct(counts: tuple[int, int] | None) -> float | None:
+    """% of (counted, met) requests that met their deadline; None when none counted."""
+    return None if not counts or counts[0] == 0 else round2(counts[1] * 100 / counts[0])
 
 
 def nps(promoters: int, detractors: int, answers: int) -> float | None:
@@ -225,6 +234,31 @@ def _interpolate(known: dict[int, float], size: int, fraction: float) -> float:
     return known[low] + (known[high] - known[low]) * (position - low)
 
 
+def _commitments_kept(period: Period) -> dict[str, dict]:
+    """Requests resolved in the period with a deadline (`deadline_met` set), and those that met it:
+    (counted, met) per group, per (group, kind) and per service id, in one query."""
+    rows = (
+        Request.objects.filter(_in(period, "resolved_at"), deadline_met__isnull=False)
+        .values(DIRECTORATE, "kind", "service_id")
+        .annotate(n=Count("id"), met=Count("id", filter=Q(deadline_met=True)))
+        .order_by()
+    )
+    result: dict[str, dict] = {"total": {}, "kind": {}, "service": {}}
+
+    def add(target: dict, key, n: int, met: int) -> None:
+        counted, kept = target.get(key, (0, 0))
+        target[key] = (counted + n, kept + met)
+
+    for row in rows:
+        n, met = row["n"], row["met"]
+        for group in (COMPANY, row[DIRECTORATE]) if row[DIRECTORATE] else (COMPANY,):
+            add(result["total"], group, n, met)
+            add(result["kind"], (group, row["kind"]), n, met)
+        if row["service_id"] is not None:
+            add(result["service"], row["service_id"], n, met)
+    return result
+
+
 def _response_types(period: Period) -> dict[tuple[str, str], int]:
     rows = (
         Request.objects.filter(_in(period, "resolved_at"), response_type__in=RESPONSE_TYPES)
@@ -344,7 +378,9 @@ def _projects_signed_with_new_clients(period: Period) -> dict[str, int]:
     return result
 
 
-def _service_blocks(period: Period, previous: Period, subscribed_start: dict[int, int]) -> dict[str, dict]:
+def _service_blocks(
+    period: Period, previous: Period, subscribed_start: dict[int, int], kept: dict[int, tuple[int, int]]
+) -> dict[str, dict]:
     services = list(ServicePage.objects.order_by("code").values("id", "code", "maturity"))
     ids = [s["id"] for s in services]
     current = _requests_by_service(period)
@@ -365,6 +401,8 @@ def _service_blocks(period: Period, previous: Period, subscribed_start: dict[int
             "coverage_end_pct": round2(end[sid]),
             "coverage_increase_points": round2(increase),
             "maturity": service["maturity"],
+            "commitments_counted": kept.get(sid, (0, 0))[0],
+            "commitments_kept_pct": kept_pct(kept.get(sid)),
         }
     return blocks
 

@@ -216,7 +216,8 @@ def test_the_cio_edits_targets_and_a_bad_value_keeps_what_was_typed(client_for, 
     assert response.status_code == 400
     page = response.content.decode()
     assert 'value="douze"' in page and 'value="30"' in page and 'class="error-summary"' in page
-    assert not IndicatorTarget.objects.exists()
+    # Only the default target of "engagements tenus" (migration), untouched by the refused form.
+    assert list(IndicatorTarget.objects.values_list("key", "value")) == [("commitments_kept", 90)]
     data["requests_variation-value"] = "-5"
     assert client.post(TARGETS, data).status_code == 302
     targets = {t.key: (t.value, t.direction) for t in IndicatorTarget.objects.all()}
