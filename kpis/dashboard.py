@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import ServicePage
+from catalogue.models import Maturity, ServicePage
 from directory.models import ClientType, Directorate, Entity
 from directory.roles import CIO, RELATIONSHIP_MANAGERS, has_role
 from directory.selectors import contact_for_user
@@ -434,8 +434,26 @@ def coverage_rows(services: dict) -> list[dict]:
             "start": block["coverage_start_pct"],
             "end": block["coverage_end_pct"],
             "increase": block["coverage_increase_points"],
+            "maturity": Maturity(block["maturity"]).label,
         }
         for code, block in services.items()
+    ]
+
+
+def maturity_rows(by_maturity: dict) -> list[dict]:
+    """Usage by maturity (KPIS.md `coverage_by_maturity`): the entities using at least one service of
+    each maturity label, at the start and the end of the period; labels without services are left out."""
+    return [
+        {
+            "maturity": maturity,
+            "label": Maturity(maturity).label,
+            "services": block["services"],
+            "start": block["coverage_start_pct"],
+            "end": block["coverage_end_pct"],
+            "increase": block["coverage_increase_points"],
+        }
+        for maturity, block in by_maturity.items()
+        if block["services"]
     ]
 
 

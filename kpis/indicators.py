@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 
-from catalogue.models import ServicePage
+from catalogue.models import Maturity, ServicePage
 from committees.models import Interaction, Project
 from directory.models import ClientType, Directorate, Entity
 from kpis import coverage
@@ -24,6 +24,8 @@ KINDS = [k.value for k in Kind]
 CLIENT_TYPES = [c.value for c in ClientType]
 RESPONSE_TYPES = [r.value for r in ResponseType]
 SURVEY_KINDS = [s.value for s in SurveyKind]
+# Usage by maturity: every label but retired services.
+MATURITIES = [m.value for m in Maturity if m != Maturity.RETIRE]
 MET_KINDS = ("comite", "rendez_vous", "visite")
 UNKNOWN = "inconnu"
 COMPANY = "__company__"
@@ -49,6 +51,7 @@ def compute_indicators(period: Period) -> dict:
     subscribed_start = coverage.subscribed_entities_by_service(period.start)
     held = coverage.mature_share_held_by_directorate(period.start, period.end, subscribed_start)
 
+    services = _service_blocks(period, previous, subscribed_start, kept["service"])
     blocks = {}
     for group in groups:
         requests = counts["total"].get(group, 0)
@@ -84,7 +87,8 @@ def compute_indicators(period: Period) -> dict:
         },
         "company": blocks[COMPANY],
         "directorates": {code: blocks[code] for code in directorate_codes},
-        "services": _service_blocks(period, previous, subscribed_start, kept["service"]),
+        "services": services,
+        "coverage_by_maturity": _coverage_by_maturity(period, services),
     }
 
 
@@ -405,6 +409,23 @@ def _service_blocks(
             "commitments_kept_pct": kept_pct(kept.get(sid)),
         }
     return blocks
+
+
+def _coverage_by_maturity(period: Period, services: dict[str, dict]) -> dict[str, dict]:
+    """Per maturity label (retired excluded): its services, and the share of the company's entities that
+    use at least one of them at the start and the end of the period (None for a label without services)."""
+    pct = coverage.coverage_pct_by_maturity((period.start, period.end), MATURITIES)
+    result = {}
+    for maturity in MATURITIES:
+        count = sum(1 for block in services.values() if block["maturity"] == maturity)
+        first, last = (pct[(period.start, maturity)], pct[(period.end, maturity)]) if count else (None, None)
+        result[maturity] = {
+            "services": count,
+            "coverage_start_pct": round2(first),
+            "coverage_end_pct": round2(last),
+            "coverage_increase_points": None if first is None or last is None else round2(last - first),
+        }
+    return result
 
 
 def _requests_by_service(period: Period) -> dict[int, int]:

@@ -309,6 +309,34 @@ EXPECTED = {
             "commitments_kept_pct": 100.0,
         },
     },
+    # Entities using at least one service of each maturity, of the 3 entities: S1 (mature) E1, E2, E3 at
+    # the start, E3's ending on the end date; S2 (nouveau) E2 on the start date only, E1 from the end date.
+    "coverage_by_maturity": {
+        "nouveau": {
+            "services": 1,
+            "coverage_start_pct": 33.33,
+            "coverage_end_pct": 33.33,
+            "coverage_increase_points": 0.0,
+        },
+        "en_deploiement": {
+            "services": 0,
+            "coverage_start_pct": None,
+            "coverage_end_pct": None,
+            "coverage_increase_points": None,
+        },
+        "mature": {
+            "services": 1,
+            "coverage_start_pct": 100.0,
+            "coverage_end_pct": 66.67,
+            "coverage_increase_points": -33.33,
+        },
+        "en_declin": {
+            "services": 0,
+            "coverage_start_pct": None,
+            "coverage_end_pct": None,
+            "coverage_increase_points": None,
+        },
+    },
 }
 
 
