@@ -52,6 +52,41 @@ def coverage_pct_by_service(
     return {service_id: subscribed.get(service_id, 0) * 100 / total for service_id in service_ids}
 
 
+def coverage_pct_by_maturity(
+    days: tuple[dt.date, ...], maturities: Iterable[str]
+) -> dict[tuple[dt.date, str], float | None]:
+    """Usage by maturity at each of `days`: the % of the company's entities with an active subscription to
+    at least one service of that maturity label (an entity counts once per label); None if no entity at
+    all. Two queries whatever the number of days and labels."""
+    maturities = list(maturities)
+    totals = Entity.objects.aggregate(
+        **{f"d{i}": Count("id", filter=entities_in_company_on(day)) for i, day in enumerate(days)}
+    )
+    rows = (
+        Subscription.objects.filter(service__maturity__in=maturities)
+        .values("service__maturity")
+        .annotate(
+            **{
+                f"d{i}": Count(
+                    "entity_id",
+                    distinct=True,
+                    filter=active_on(day) & entities_in_company_on(day, "entity__"),
+                )
+                for i, day in enumerate(days)
+            }
+        )
+        .order_by()
+    )
+    counts = {row["service__maturity"]: row for row in rows}
+    result: dict[tuple[dt.date, str], float | None] = {}
+    for i, day in enumerate(days):
+        total = totals[f"d{i}"]
+        for maturity in maturities:
+            n = counts.get(maturity, {}).get(f"d{i}", 0)
+            result[(day, maturity)] = None if not total else n * 100 / total
+    return result
+
+
 def mature_share_held_by_directorate(
     start: dt.date, end: dt.date, subscribed: dict[int, int] | None = None
 ) -> dict[str, float | None]:

@@ -1,4 +1,4 @@
-"""Reads of the CIO dashboard: periods, who sees what, the nine indicator cards and the chart series.
+"""Reads of the CIO dashboard: periods, who sees what, the ten indicator cards and the chart series.
 
 The numbers come from `kpis.indicators.compute_indicators` (the one computation); the charts and the
 drill-down add a few GROUP BY queries. Nothing here loops over requests in Python.
@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import ServicePage
+from catalogue.models import Maturity, ServicePage
 from directory.models import ClientType, Directorate, Entity
 from directory.roles import CIO, RELATIONSHIP_MANAGERS, has_role
 from directory.selectors import contact_for_user
@@ -127,7 +127,7 @@ def can_edit_targets(user) -> bool:
     return has_role(user, CIO)
 
 
-# --- the nine indicators -------------------------------------------------------------------------------
+# --- the ten indicators --------------------------------------------------------------------------------
 
 
 def _average(values) -> float | None:
@@ -175,6 +175,13 @@ INDICATORS = [
         "",
         short=_("Projects signed"),
     ),
+    Indicator(
+        10,
+        "commitments_kept",
+        _("Commitments kept (requests resolved by their deadline)"),
+        "%",
+        short=_("Commitments kept"),
+    ),
 ]
 INDICATOR_KEYS = [indicator.key for indicator in INDICATORS]
 
@@ -188,6 +195,7 @@ INDICATOR_VALUES = {
     "coverage_increase": lambda b, s: _average(v["coverage_increase_points"] for v in s.values()),
     "new_entities_with_request": lambda b, s: b["new_entities_with_request"],
     "projects_signed_with_new_clients": lambda b, s: b["projects_signed_with_new_clients"],
+    "commitments_kept": lambda b, s: b["commitments_kept_pct"],
 }
 
 
@@ -204,6 +212,8 @@ def _details(key: str, block: dict) -> list[tuple[str, object]]:
         return [(f"{month[5:]}/{month[:4]}", n) for month, n in block["contacts_met_by_month"].items()]
     if key == "requests_variation":
         return [(_("requests"), block["requests"]), (_("previous period"), block["requests_previous"])]
+    if key == "commitments_kept":
+        return [(_("requests resolved with a deadline"), block["commitments_counted"])]
     return []
 
 
@@ -236,7 +246,7 @@ def cards(
     code: str | None = None,
     campaigns: dict | None = None,
 ) -> list[Card]:
-    """The nine indicator cards of the company (code None) or of one directorate.
+    """The ten indicator cards of the company (code None) or of one directorate.
 
     `campaigns` (from `latest_campaigns`): the survey indicators of a period without answers of their
     kind read the latest completed campaign instead, and say so."""
@@ -424,8 +434,26 @@ def coverage_rows(services: dict) -> list[dict]:
             "start": block["coverage_start_pct"],
             "end": block["coverage_end_pct"],
             "increase": block["coverage_increase_points"],
+            "maturity": Maturity(block["maturity"]).label,
         }
         for code, block in services.items()
+    ]
+
+
+def maturity_rows(by_maturity: dict) -> list[dict]:
+    """Usage by maturity (KPIS.md `coverage_by_maturity`): the entities using at least one service of
+    each maturity label, at the start and the end of the period; labels without services are left out."""
+    return [
+        {
+            "maturity": maturity,
+            "label": Maturity(maturity).label,
+            "services": block["services"],
+            "start": block["coverage_start_pct"],
+            "end": block["coverage_end_pct"],
+            "increase": block["coverage_increase_points"],
+        }
+        for maturity, block in by_maturity.items()
+        if block["services"]
     ]
 
 

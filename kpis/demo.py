@@ -1,5 +1,5 @@
 """Demo data for the indicators and surveys: two past barometers, a year of post-request answers,
-subscriptions (service x entity) and a target for each of the nine dashboard indicators.
+subscriptions (service x entity) and a target for each of the ten dashboard indicators.
 
 Deterministic (random generators seeded from natural keys) and idempotent (surveys, subscriptions
 and targets are upserts; a survey that already has answers is left as it is).
@@ -39,6 +39,7 @@ TARGETS = {
     "coverage_increase": ("2", TargetDirection.HIGHER),
     "new_entities_with_request": ("2", TargetDirection.HIGHER),
     "projects_signed_with_new_clients": ("1", TargetDirection.HIGHER),
+    "commitments_kept": ("90", TargetDirection.HIGHER),
 }
 COMMENTS_LOW = (
     "Délai de réponse trop long, j'ai dû relancer deux fois.",

@@ -24,7 +24,7 @@ def flatten(block: dict, prefix: str = "") -> dict[str, object]:
 
 
 def csv_rows(report: dict) -> list[list]:
-    """Header, the directorates' names, the nine dashboard indicators, then every key of KPIS.md's block."""
+    """Header, the directorates' names, the ten dashboard indicators, then every key of KPIS.md's block."""
     scope: Scope = report["scope"]
     result = report["result"]
     directorates = report["directorates"]
@@ -51,7 +51,7 @@ def csv_rows(report: dict) -> list[list]:
         row.extend(block.get(key) for block in blocks)
         rows.append(row)
     if scope.company:
-        rows += [[], *service_rows(report)]
+        rows += [[], *service_rows(report), [], *maturity_rows(report)]
     return [[safe_cell(cell) for cell in row] for row in rows]
 
 
@@ -63,6 +63,8 @@ SERVICE_KEYS = [
     "coverage_end_pct",
     "coverage_increase_points",
     "maturity",
+    "commitments_counted",
+    "commitments_kept_pct",
 ]
 
 
@@ -74,6 +76,17 @@ def service_rows(report: dict) -> list[list]:
     for code, block in services.items():
         rows.append([code, titles.get(code, code), *(block[key] for key in SERVICE_KEYS)])
     return rows
+
+
+MATURITY_KEYS = ["services", "coverage_start_pct", "coverage_end_pct", "coverage_increase_points"]
+
+
+def maturity_rows(report: dict) -> list[list]:
+    """After a blank line: usage by maturity (`coverage_by_maturity` of KPIS.md), one row per label."""
+    by_maturity = report["result"]["coverage_by_maturity"]
+    return [["maturity", *MATURITY_KEYS]] + [
+        [maturity, *(block[key] for key in MATURITY_KEYS)] for maturity, block in by_maturity.items()
+    ]
 
 
 def report_csv_response(report: dict, filename: str):

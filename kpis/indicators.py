@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 
-from catalogue.models import ServicePage
+from catalogue.models import Maturity, ServicePage
 from committees.models import Interaction, Project
 from directory.models import ClientType, Directorate, Entity
 from kpis import coverage
@@ -24,6 +24,8 @@ KINDS = [k.value for k in Kind]
 CLIENT_TYPES = [c.value for c in ClientType]
 RESPONSE_TYPES = [r.value for r in ResponseType]
 SURVEY_KINDS = [s.value for s in SurveyKind]
+# Usage by maturity: every label but retired services.
+MATURITIES = [m.value for m in Maturity if m != Maturity.RETIRE]
 MET_KINDS = ("comite", "rendez_vous", "visite")
 UNKNOWN = "inconnu"
 COMPANY = "__company__"
@@ -45,9 +47,11 @@ def compute_indicators(period: Period) -> dict:
     new_projects = _entities_with_new_project(period)
     new_requesters = _new_entities_with_request(period)
     signed_new = _projects_signed_with_new_clients(period)
+    kept = _commitments_kept(period)
     subscribed_start = coverage.subscribed_entities_by_service(period.start)
     held = coverage.mature_share_held_by_directorate(period.start, period.end, subscribed_start)
 
+    services = _service_blocks(period, previous, subscribed_start, kept["service"])
     blocks = {}
     for group in groups:
         requests = counts["total"].get(group, 0)
@@ -70,6 +74,9 @@ def compute_indicators(period: Period) -> dict:
             "new_entities_with_request": new_requesters.get(group, 0),
             "projects_signed_with_new_clients": signed_new.get(group, 0),
             "mature_services_share_held_pct": round2(held.get(group)),
+            "commitments_counted": kept["total"].get(group, (0, 0))[0],
+            "commitments_kept_pct": kept_pct(kept["total"].get(group)),
+            "commitments_kept_pct_by_kind": {k: kept_pct(kept["kind"].get((group, k))) for k in KINDS},
         }
 
     return {
@@ -80,7 +87,8 @@ def compute_indicators(period: Period) -> dict:
         },
         "company": blocks[COMPANY],
         "directorates": {code: blocks[code] for code in directorate_codes},
-        "services": _service_blocks(period, previous, subscribed_start),
+        "services": services,
+        "coverage_by_maturity": _coverage_by_maturity(period, services),
     }
 
 
@@ -93,6 +101,11 @@ def round2(value: float | None) -> float | None:
 
 def variation_pct(current: int, previous: int) -> float | None:
     return None if previous == 0 else round2((current - previous) * 100 / previous)
+
+
+def kept_pct(counts: tuple[int, int] | None) -> float | None:
+    """% of (counted, met) requests that met their deadline; None when none counted."""
+    return None if not counts or counts[0] == 0 else round2(counts[1] * 100 / counts[0])
 
 
 def nps(promoters: int, detractors: int, answers: int) -> float | None:
@@ -225,6 +238,31 @@ def _interpolate(known: dict[int, float], size: int, fraction: float) -> float:
     return known[low] + (known[high] - known[low]) * (position - low)
 
 
+def _commitments_kept(period: Period) -> dict[str, dict]:
+    """Requests resolved in the period with a deadline (`deadline_met` set), and those that met it:
+    (counted, met) per group, per (group, kind) and per service id, in one query."""
+    rows = (
+        Request.objects.filter(_in(period, "resolved_at"), deadline_met__isnull=False)
+        .values(DIRECTORATE, "kind", "service_id")
+        .annotate(n=Count("id"), met=Count("id", filter=Q(deadline_met=True)))
+        .order_by()
+    )
+    result: dict[str, dict] = {"total": {}, "kind": {}, "service": {}}
+
+    def add(target: dict, key, n: int, met: int) -> None:
+        counted, kept = target.get(key, (0, 0))
+        target[key] = (counted + n, kept + met)
+
+    for row in rows:
+        n, met = row["n"], row["met"]
+        for group in (COMPANY, row[DIRECTORATE]) if row[DIRECTORATE] else (COMPANY,):
+            add(result["total"], group, n, met)
+            add(result["kind"], (group, row["kind"]), n, met)
+        if row["service_id"] is not None:
+            add(result["service"], row["service_id"], n, met)
+    return result
+
+
 def _response_types(period: Period) -> dict[tuple[str, str], int]:
     rows = (
         Request.objects.filter(_in(period, "resolved_at"), response_type__in=RESPONSE_TYPES)
@@ -344,7 +382,9 @@ def _projects_signed_with_new_clients(period: Period) -> dict[str, int]:
     return result
 
 
-def _service_blocks(period: Period, previous: Period, subscribed_start: dict[int, int]) -> dict[str, dict]:
+def _service_blocks(
+    period: Period, previous: Period, subscribed_start: dict[int, int], kept: dict[int, tuple[int, int]]
+) -> dict[str, dict]:
     services = list(ServicePage.objects.order_by("code").values("id", "code", "maturity"))
     ids = [s["id"] for s in services]
     current = _requests_by_service(period)
@@ -365,8 +405,27 @@ def _service_blocks(period: Period, previous: Period, subscribed_start: dict[int
             "coverage_end_pct": round2(end[sid]),
             "coverage_increase_points": round2(increase),
             "maturity": service["maturity"],
+            "commitments_counted": kept.get(sid, (0, 0))[0],
+            "commitments_kept_pct": kept_pct(kept.get(sid)),
         }
     return blocks
+
+
+def _coverage_by_maturity(period: Period, services: dict[str, dict]) -> dict[str, dict]:
+    """Per maturity label (retired excluded): its services, and the share of the company's entities that
+    use at least one of them at the start and the end of the period (None for a label without services)."""
+    pct = coverage.coverage_pct_by_maturity((period.start, period.end), MATURITIES)
+    result = {}
+    for maturity in MATURITIES:
+        count = sum(1 for block in services.values() if block["maturity"] == maturity)
+        first, last = (pct[(period.start, maturity)], pct[(period.end, maturity)]) if count else (None, None)
+        result[maturity] = {
+            "services": count,
+            "coverage_start_pct": round2(first),
+            "coverage_end_pct": round2(last),
+            "coverage_increase_points": None if first is None or last is None else round2(last - first),
+        }
+    return result
 
 
 def _requests_by_service(period: Period) -> dict[int, int]:

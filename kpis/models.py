@@ -244,7 +244,7 @@ class Target(models.Model):
 
 
 class IndicatorTarget(Target):
-    """The CIO's target for one of the nine dashboard indicators (kpis.dashboard.INDICATORS keys)."""
+    """The CIO's target for one of the ten dashboard indicators (kpis.dashboard.INDICATORS keys)."""
 
     key = models.CharField(_("indicator"), max_length=40, unique=True)
 

@@ -80,7 +80,8 @@ def nps_chart(period, code: str | None) -> dict:
     }
 
 
-def coverage_chart(services: dict) -> dict:
+def coverage_chart(services: dict, by_maturity: dict) -> dict:
+    """The coverage chart per service; its table also gives usage by maturity (retired excluded)."""
     rows = dashboard.coverage_rows(services)
     title = _("Coverage rate by service")
     start, end = _("at the start of the period"), _("at the end of the period")
@@ -94,9 +95,26 @@ def coverage_chart(services: dict) -> dict:
             [(row["title"], row["start"], row["end"]) for row in rows],
             (start, end),
         ),
-        "headers": [_("Service"), _("Start of period (%)"), _("End of period (%)"), _("Increase (points)")],
+        "headers": [
+            _("Service"),
+            _("Maturity"),
+            _("Start of period (%)"),
+            _("End of period (%)"),
+            _("Increase (points)"),
+        ],
         "rows": [
-            [row["title"], _cell(row["start"]), _cell(row["end"]), _cell(row["increase"])] for row in rows
+            [row["title"], row["maturity"], _cell(row["start"]), _cell(row["end"]), _cell(row["increase"])]
+            for row in rows
+        ]
+        + [
+            [
+                _("All “%(maturity)s” services") % {"maturity": row["label"]},
+                row["label"],
+                _cell(row["start"]),
+                _cell(row["end"]),
+                _cell(row["increase"]),
+            ]
+            for row in dashboard.maturity_rows(by_maturity)
         ],
     }
 
@@ -132,7 +150,7 @@ def build_report(scope: Scope, choice: PeriodChoice) -> dict:
     chart_list = [requests_chart(period, chart_code), nps_chart(period, chart_code)]
     service_titles = {}
     if scope.company:
-        coverage = coverage_chart(result["services"])
+        coverage = coverage_chart(result["services"], result["coverage_by_maturity"])
         service_titles = coverage.pop("titles")
         chart_list.append(coverage)
     return {

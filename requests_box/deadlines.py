@@ -9,7 +9,9 @@ Decisions where the method is silent:
 - "24 hours" counts elapsed hours (a production outage does not wait for Monday);
 - "one week" is 5 business days, counted from the next business moment, same time of day;
 - where the client asked for no deadline, one week;
-- a deadline asked as a date means the end of business hours that day.
+- a deadline asked as a date means the end of business hours that day;
+- a service with a response commitment of N business days (the catalogue's "Engagements") gives its
+  requests the sooner of the matrix's deadline and N business days after reception.
 Business hours (default Mon–Fri 08:30–18:00 Europe/Paris), French public holidays (computed) and
 extra closed days come from settings BUSINESS_HOURS and EXTRA_CLOSED_DAYS.
 """
@@ -112,21 +114,49 @@ def end_of_business_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, _clock(hours["end"]), tzinfo=ZoneInfo(hours["timezone"]))
 
 
+def commitment_deadline(received_at: dt.datetime, days: int) -> dt.datetime:
+    """A service's response commitment: `days` business days after reception, same time of day."""
+    return add_business_days(received_at, days)
+
+
+def _sooner(deadline: dt.datetime, received_at: dt.datetime, commitment_days: int | None) -> dt.datetime:
+    if not commitment_days:
+        return deadline
+    return min(deadline, commitment_deadline(received_at, commitment_days))
+
+
 def compute_deadline(
-    *, urgent: bool, important: bool, requested: dt.date | None, received_at: dt.datetime
+    *,
+    urgent: bool,
+    important: bool,
+    requested: dt.date | None,
+    received_at: dt.datetime,
+    commitment_days: int | None = None,
 ) -> dt.datetime:
-    """The promised answer deadline, per the urgency × importance matrix."""
+    """The promised answer deadline, per the urgency × importance matrix, or sooner when the service's
+    response commitment (`commitment_days` business days) gives a sooner one."""
     if received_at.tzinfo is None:
         raise ValueError("received_at must be timezone-aware")
     if urgent and important:
-        return received_at + dt.timedelta(hours=24)
-    if urgent != important and requested is not None:
-        return end_of_business_day(requested)
-    return add_business_days(received_at, ONE_WEEK_BUSINESS_DAYS)
+        deadline = received_at + dt.timedelta(hours=24)
+    elif urgent != important and requested is not None:
+        deadline = end_of_business_day(requested)
+    else:
+        deadline = add_business_days(received_at, ONE_WEEK_BUSINESS_DAYS)
+    return _sooner(deadline, received_at, commitment_days)
 
 
-def initial_deadline(*, requested: dt.date | None, received_at: dt.datetime) -> dt.datetime:
-    """Deadline of a request not yet qualified: the date the client asked for, else one week."""
+def initial_deadline(
+    *, requested: dt.date | None, received_at: dt.datetime, commitment_days: int | None = None
+) -> dt.datetime:
+    """Deadline of a request not yet qualified: the date the client asked for, else one week (or the
+    service's commitment when sooner)."""
     if requested is not None:
-        return end_of_business_day(requested)
-    return compute_deadline(urgent=False, important=False, requested=None, received_at=received_at)
+        return _sooner(end_of_business_day(requested), received_at, commitment_days)
+    return compute_deadline(
+        urgent=False,
+        important=False,
+        requested=None,
+        received_at=received_at,
+        commitment_days=commitment_days,
+    )

@@ -187,6 +187,9 @@ class Request(models.Model):
         verbose_name=_("team"),
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # Set at resolution: resolved by `deadline` (which already moved later by the time waited for the
+    # client). Empty while open, and for imported history given without a deadline (it does not count).
+    deadline_met = models.BooleanField(_("deadline met"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     response_type = models.CharField(
         _("type of answer"), max_length=20, choices=ResponseType.choices, blank=True
@@ -261,6 +264,8 @@ class Request(models.Model):
             models.Index(fields=["received_at"]),
             # The indicators select requests resolved in a period (processing times, response types).
             models.Index(fields=["resolved_at", "kind"]),
+            # "Engagements tenus": requests resolved in a period that had a deadline.
+            models.Index(fields=["resolved_at", "deadline_met"]),
             models.Index(fields=["entity", "received_at"]),
             models.Index(fields=["service", "received_at"]),
             models.Index(fields=["status"]),

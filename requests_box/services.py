@@ -149,6 +149,7 @@ def create_request(
         contact = find_contact(sender_email)
     if contact is not None and not sender_email:
         sender_email = contact.email
+    commitment = service.commitment_delay_days if service is not None else None
     request = Request(
         reference=ReferenceCounter.next_reference(received_at.astimezone(dt.UTC).year),
         received_at=received_at,
@@ -168,10 +169,16 @@ def create_request(
         related_to=related_to,
         related_reason=related_reason,
         deadline=compute_deadline(
-            urgent=urgent, important=important, requested=requested_deadline, received_at=received_at
+            urgent=urgent,
+            important=important,
+            requested=requested_deadline,
+            received_at=received_at,
+            commitment_days=commitment,
         )
         if urgent or important
-        else initial_deadline(requested=requested_deadline, received_at=received_at),
+        else initial_deadline(
+            requested=requested_deadline, received_at=received_at, commitment_days=commitment
+        ),
     )
     from requests_box.workflow import set_clock
 

@@ -108,13 +108,24 @@ def set_clock(request: Request) -> None:
     request.warning_at = request.received_at + paused + allowed * WARNING_RATIO
 
 
+def commitment_days(service_id: int | None) -> int | None:
+    """The response commitment (business days) of the request's service, if it has one."""
+    if service_id is None:
+        return None
+    from catalogue.models import ServicePage
+
+    return ServicePage.objects.filter(pk=service_id).values_list("commitment_delay_days", flat=True).first()
+
+
 def matrix_deadline(request: Request) -> dt.datetime:
-    """The deadline by the matrix, moved later by the time already waited for the client."""
+    """The deadline by the matrix (or the service's sooner commitment), moved later by the time already
+    waited for the client."""
     base = compute_deadline(
         urgent=request.urgent,
         important=request.important,
         requested=request.requested_deadline,
         received_at=request.received_at,
+        commitment_days=commitment_days(request.service_id),
     )
     return base + dt.timedelta(seconds=request.paused_seconds)
 
@@ -175,7 +186,9 @@ def change_status(
             raise ValidationError(_("Record the type of answer given to resolve the request."))
         current.response_type = response_type
         current.resolved_at = now
-        fields |= {"response_type", "resolved_at"}
+        # The clock's pauses are already in the deadline (moved later when the waiting ended, above).
+        current.deadline_met = now <= current.deadline
+        fields |= {"response_type", "resolved_at", "deadline_met"}
         if current.kind == Kind.RECLAMATION and current.serious:
             current.callback_due = (timezone.localtime(now) + dt.timedelta(days=CALLBACK_DAYS)).date()
             fields.add("callback_due")
@@ -189,7 +202,7 @@ def change_status(
         current.waiting_since = None
         fields |= {"closed_at", "waiting_since"}
     if new_status == Status.REOPENED:
-        current.resolved_at = current.closed_at = current.callback_due = None
+        current.resolved_at = current.closed_at = current.callback_due = current.deadline_met = None
         current.response_type = ""
         current.warning_notified_at = current.breach_notified_at = None
         # A fresh deadline from now, by the matrix (a date the client asked for that is past no longer
@@ -198,11 +211,16 @@ def change_status(
         if requested is not None and requested < timezone.localtime(now).date():
             requested = None
         current.deadline = compute_deadline(
-            urgent=current.urgent, important=current.important, requested=requested, received_at=now
+            urgent=current.urgent,
+            important=current.important,
+            requested=requested,
+            received_at=now,
+            commitment_days=commitment_days(current.service_id),
         )
         current.warning_at = now + (current.deadline - now) * WARNING_RATIO
         fields |= {
             "resolved_at",
+            "deadline_met",
             "closed_at",
             "callback_due",
             "response_type",
@@ -329,7 +347,9 @@ def _qualify(
         )
     qualifying = event_kind == EventKind.QUALIFIED and current.status == Status.NEW
     # Once qualified, the matrix gives the deadline (before, the client's date or one week).
-    if fields & {"urgent", "important", "requested_deadline"} or qualifying:
+    # A new service brings its own response commitment (before qualification, the first deadline holds).
+    service_changed = "service" in fields and current.status != Status.NEW
+    if fields & {"urgent", "important", "requested_deadline"} or qualifying or service_changed:
         change("deadline", matrix_deadline(current), _("deadline"))
         set_clock(current)
         fields.add("warning_at")
@@ -452,6 +472,7 @@ def preview_deadline(request: Request, *, urgent: bool, important: bool, request
         important=important,
         requested_deadline=requested,
         paused_seconds=request.paused_seconds,
+        service_id=request.service_id,
     )
     return matrix_deadline(probe)
 

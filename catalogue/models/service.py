@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -63,8 +64,17 @@ class ServicePage(Page):
     commitment_delay = models.CharField(
         _("delay"), max_length=200, blank=True, help_text=_("e.g. 'Ready within 5 working days'.")
     )
+    # The deadline of the requests on this service when the urgency × importance matrix gives no sooner one.
     commitment_delay_days = models.PositiveSmallIntegerField(
-        _("delay in working days"), null=True, blank=True, help_text=_("The same delay, as a number.")
+        _("guaranteed response time (business days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Requests on this service are answered within this many business days (Monday to Friday, "
+            "public holidays excluded), unless the urgency × importance matrix gives a sooner deadline. "
+            "Empty: the matrix alone."
+        ),
     )
     commitment_hours = models.CharField(
         _("hours"), max_length=200, blank=True, help_text=_("e.g. 'Monday to Friday, 8 am to 6 pm'.")

@@ -153,6 +153,20 @@ class Row:
         moment = self.datetime(column, required=False)
         return moment.astimezone(PARIS).date() if moment else None
 
+    def deadline(self, column: str) -> dt.datetime | None:
+        """A deadline: a date-time, or a date alone meaning the end of business hours that day (as a date
+        the client asks for, requests_box.deadlines)."""
+        from requests_box.deadlines import end_of_business_day
+
+        value = self.raw(column, False)
+        moment = self.datetime(column, required=False) if value else None
+        if moment is None:
+            return None
+        local = moment.astimezone(PARIS)
+        if ":" not in value and "T" not in value and local.time() == dt.time(0):
+            return end_of_business_day(local.date())
+        return moment
+
     def _in_range(self, column: str, value: str, day: dt.date) -> dt.date | None:
         if not EARLIEST <= day <= LATEST:
             self.error(

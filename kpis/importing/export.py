@@ -114,6 +114,8 @@ def _requests():
             _dt(r.closed_at),
             r.response_type,
             r.external_reference,
+            # The deadline a resolved request was judged against (the portal's own, pauses included).
+            _dt(r.deadline) if r.deadline_met is not None else "",
         ]
 
 

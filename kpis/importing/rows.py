@@ -208,8 +208,11 @@ def parse_request(row: Row, refs: Refs) -> Record | None:
         "resolved_at": row.datetime("resolved_at", required=False),
         "closed_at": row.datetime("closed_at", required=False),
         "response_type": row.choice("response_type", RESPONSE_TYPES, required=False),
+        "due_at": row.deadline("due_at"),
     }
     received = record["received_at"]
+    if received and record["due_at"] and record["due_at"] < received:
+        row.error("due_at", _("before received_at"))
     if received and record["resolved_at"] and record["resolved_at"] < received:
         row.error("resolved_at", _("before received_at"))
     if received and record["closed_at"] and record["closed_at"] < received:
@@ -344,6 +347,7 @@ SPECS: dict[str, FileSpec] = {
                 "closed_at",
                 "response_type",
                 "external_reference",
+                "due_at",
             ],
             {"reference", "received_at"},
             parse_request,

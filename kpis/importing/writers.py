@@ -296,6 +296,7 @@ REQUEST_FIELDS = [
     "important",
     "requested_deadline",
     "deadline",
+    "deadline_met",
     "resolved_at",
     "closed_at",
     "response_type",
@@ -317,12 +318,15 @@ def _request_values(r: Record, ids: Ids) -> dict:
         "urgent": r["urgent"],
         "important": r["important"],
         "requested_deadline": r["requested_deadline"],
-        "deadline": compute_deadline(
+        # The deadline the other tool gave (`due_at`), else the matrix's; only a given one is judged.
+        "deadline": r["due_at"]
+        or compute_deadline(
             urgent=r["urgent"],
             important=r["important"],
             requested=r["requested_deadline"],
             received_at=r["received_at"],
         ),
+        "deadline_met": r["resolved_at"] <= r["due_at"] if r["due_at"] and r["resolved_at"] else None,
         "resolved_at": r["resolved_at"],
         "closed_at": r["closed_at"],
         "response_type": r["response_type"],

@@ -106,3 +106,53 @@ def test_relationship_manager_maintains_subscriptions_in_the_back_office(
     assert "Entité 0" in client.get(url).content.decode()
     client.force_login(user_a)
     assert client.get(url).status_code in (302, 403)
+
+
+def test_usage_by_maturity_counts_an_entity_once_per_label_and_leaves_retired_out(
+    services, ten_entities, client_for, cio
+):
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    from kpis.coverage import coverage_pct_by_maturity
+    from kpis.indicators import compute_indicators
+    from kpis.periods import Period
+
+    mail, vpn, printing = services["MAIL"], services["VPN"], services["PRINT"]
+    for service, maturity in ((mail, "mature"), (vpn, "mature"), (printing, "retire")):
+        service.maturity = maturity
+        service.save(update_fields=["maturity"])
+    e = ten_entities
+    subscribe(mail, e[0], D(2026, 1, 1))
+    subscribe(vpn, e[0], D(2026, 1, 1))  # same entity, same label: counted once
+    subscribe(vpn, e[1], D(2026, 1, 1), D(2026, 2, 1))  # gone by the end of January
+    subscribe(vpn, e[2], D(2026, 1, 15))  # arrives during January
+    subscribe(printing, e[3], D(2026, 1, 1))  # retired: not counted anywhere
+    assert coverage_pct_by_maturity((D(2026, 1, 1),), ["mature", "nouveau"]) == {
+        (D(2026, 1, 1), "mature"): 20.0,
+        (D(2026, 1, 1), "nouveau"): 0.0,
+    }
+    by_maturity = compute_indicators(Period(D(2026, 1, 1), D(2026, 2, 1)))["coverage_by_maturity"]
+    assert list(by_maturity) == ["nouveau", "en_deploiement", "mature", "en_declin"]
+    # 1 Jan: E0, E1 of 10 = 20 %; 1 Feb: E0, E2 = 20 %
+    assert by_maturity["mature"] == {
+        "services": 2,
+        "coverage_start_pct": 20.0,
+        "coverage_end_pct": 20.0,
+        "coverage_increase_points": 0.0,
+    }
+    assert by_maturity["nouveau"] == {
+        "services": 0,
+        "coverage_start_pct": None,
+        "coverage_end_pct": None,
+        "coverage_increase_points": None,
+    }
+    params = {"period": "month", "ref": "2026-01-01"}
+    page = client_for(cio).get(reverse("kpis:dashboard"), params).content.decode()
+    assert "Tous les services « Mature »" in page and "« Retiré »" not in page
+    rows = list(
+        csv.reader(io.StringIO(client_for(cio).get(reverse("kpis:export_csv"), params).content.decode()))
+    )
+    assert ["mature", "2", "20.0", "20.0", "0.0"] in rows

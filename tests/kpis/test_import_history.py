@@ -300,3 +300,48 @@ def test_an_external_reference_column_must_agree_with_the_reference(tmp_path):
         "requests.csv:2: external_reference: différente de la référence 'DEM-1'",
         "requests.csv:4: external_reference: référence externe 'DEM-3' déjà présente ligne 3",
     ]
+
+
+# -- the deadline another tool gave (issue 19, `due_at`)
+
+DUE_HEADER = "reference,received_at,entity,kind,resolved_at,due_at\n"
+
+
+def test_due_at_gives_the_deadline_and_whether_it_was_met(tmp_path):
+    folder = write_folder(
+        tmp_path / "in",
+        {
+            **GOOD,
+            "requests": DUE_HEADER
+            + "D-1,02/03/2026 10:00,DCOM-GC,simple,05/03/2026 17:00,06/03/2026\n"  # a date: 18:00 that day
+            + "D-2,02/03/2026 10:00,DCOM-GC,simple,06/03/2026 18:30,06/03/2026\n"
+            + "D-3,02/03/2026 10:00,DCOM-GC,simple,04/03/2026 12:00,2026-03-04T11:00:00+01:00\n"
+            + "D-4,02/03/2026 10:00,DCOM-GC,simple,04/03/2026 12:00,\n"  # no deadline: not judged
+            + "D-5,02/03/2026 10:00,DCOM-GC,simple,,10/03/2026 09:30\n",  # open
+        },
+    )
+    import_workbook(folder)
+    got = {r.external_reference: r for r in Request.objects.filter(external_reference__startswith="D-")}
+    assert got["D-1"].deadline == dt.datetime(2026, 3, 6, 18, 0, tzinfo=PARIS)
+    assert [got[k].deadline_met for k in ("D-1", "D-2", "D-3", "D-4", "D-5")] == [
+        True,
+        False,
+        False,
+        None,
+        None,
+    ]
+    assert got["D-5"].deadline == dt.datetime(2026, 3, 10, 9, 30, tzinfo=PARIS)
+    out = StringIO()
+    call_command("kpis", "--start", "2026-03-01", "--end", "2026-04-01", "--json", stdout=out)
+    assert '"commitments_counted": 3' in out.getvalue() and '"commitments_kept_pct": 33.33' in out.getvalue()
+
+
+def test_a_due_at_before_reception_is_refused_and_nothing_is_written(tmp_path):
+    folder = write_folder(
+        tmp_path / "in",
+        {**GOOD, "requests": DUE_HEADER + "D-9,02/03/2026 10:00,DCOM-GC,simple,,01/03/2026 10:00\n"},
+    )
+    with pytest.raises(ImportFailed) as failure:
+        import_workbook(folder)
+    assert "due_at: antérieure à la réception" in str(failure.value)
+    assert not Request.objects.filter(external_reference="D-9").exists()

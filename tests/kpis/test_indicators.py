@@ -174,6 +174,15 @@ def test_company_block(world):
         "projects_signed_with_new_clients": 2,
         # S1 covers 4/4 at start (mature), S2 1/4; S1 pairs: E1, E2, E3, E4; E2 lost -> 3/4
         "mature_services_share_held_pct": 75.0,
+        # created without a resolution through the mailbox: no deadline verdict, nothing counted
+        "commitments_counted": 0,
+        "commitments_kept_pct": None,
+        "commitments_kept_pct_by_kind": {
+            "simple": None,
+            "complexe": None,
+            "projet": None,
+            "reclamation": None,
+        },
     }
 
 
@@ -227,6 +236,8 @@ def test_service_blocks(world):
         "coverage_end_pct": 75.0,
         "coverage_increase_points": -25.0,
         "maturity": "mature",
+        "commitments_counted": 0,
+        "commitments_kept_pct": None,
     }
     assert services["S2"] == {
         "requests": 0,
@@ -236,6 +247,8 @@ def test_service_blocks(world):
         "coverage_end_pct": 50.0,
         "coverage_increase_points": 25.0,
         "maturity": "nouveau",
+        "commitments_counted": 0,
+        "commitments_kept_pct": None,
     }
 
 

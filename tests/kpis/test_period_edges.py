@@ -64,8 +64,12 @@ def edges(db):
         ("R8", e1, "simple", at(2026, 12, 15, 10), at(2027, 1, 1, 0, 30), "visite", s2),
         ("R9", e1, "simple", at(2026, 12, 31, 23, 30), at(2026, 12, 31, 23, 50), "email", None),
     ]
+    # Whether each request met its deadline (set at resolution); R9 is imported history without a
+    # deadline (None: it does not count), R4 met its deadline but was resolved after the end.
+    met = {"R1": True, "R2": False, "R3": True, "R4": True, "R6": False, "R7": False, "R8": True}
     for ref, entity, kind, received, resolved, response, service in rows:
         Request.objects.create(
+            deadline_met=met.get(ref),
             reference=f"REQ-2026-{ref}",
             entity=entity,
             kind=kind,
@@ -183,6 +187,15 @@ EXPECTED = {
         "projects_signed_with_new_clients": 1,  # P3; P2's E1 signed P1 the day before the start
         # S1 is mature (3/3 at the start); E3's pair ends on the end date: 2 of 3 held
         "mature_services_share_held_pct": 66.67,
+        # resolved in Q4 with a deadline: R1 met, R2 not, R3 met, R7 not (R9 has none): 2 of 4
+        "commitments_counted": 4,
+        "commitments_kept_pct": 50.0,
+        "commitments_kept_pct_by_kind": {
+            "simple": 33.33,
+            "complexe": 100.0,
+            "projet": None,
+            "reclamation": None,
+        },
     },
     "directorates": {
         "D1": {
@@ -215,6 +228,15 @@ EXPECTED = {
             "new_entities_with_request": 1,
             "projects_signed_with_new_clients": 0,
             "mature_services_share_held_pct": 100.0,
+            # R1 met, R2 not (simple: 1 of 2), R3 met (complexe)
+            "commitments_counted": 3,
+            "commitments_kept_pct": 66.67,
+            "commitments_kept_pct_by_kind": {
+                "simple": 50.0,
+                "complexe": 100.0,
+                "projet": None,
+                "reclamation": None,
+            },
         },
         "D2": {
             "requests": 0,  # R5 arrives on 1 January at 00:00
@@ -235,6 +257,9 @@ EXPECTED = {
             "new_entities_with_request": 0,
             "projects_signed_with_new_clients": 1,
             "mature_services_share_held_pct": 0.0,
+            "commitments_counted": 1,  # R7, resolved late, half an hour after the start
+            "commitments_kept_pct": 0.0,
+            "commitments_kept_pct_by_kind": {**NO_HOURS, "simple": 0.0},
         },
         "D3": {
             "requests": 0,
@@ -255,6 +280,9 @@ EXPECTED = {
             "new_entities_with_request": 0,
             "projects_signed_with_new_clients": 0,
             "mature_services_share_held_pct": None,
+            "commitments_counted": 0,
+            "commitments_kept_pct": None,
+            "commitments_kept_pct_by_kind": NO_HOURS,
         },
     },
     "services": {
@@ -266,6 +294,8 @@ EXPECTED = {
             "coverage_end_pct": 66.67,
             "coverage_increase_points": -33.33,
             "maturity": "mature",
+            "commitments_counted": 2,  # R2 not met, R3 met
+            "commitments_kept_pct": 50.0,
         },
         "S2": {
             "requests": 1,  # R8
@@ -275,6 +305,36 @@ EXPECTED = {
             "coverage_end_pct": 33.33,
             "coverage_increase_points": 0.0,
             "maturity": "nouveau",
+            "commitments_counted": 1,  # R1 met (R6 resolved before the start, R8 after the end)
+            "commitments_kept_pct": 100.0,
+        },
+    },
+    # Entities using at least one service of each maturity, of the 3 entities: S1 (mature) E1, E2, E3 at
+    # the start, E3's ending on the end date; S2 (nouveau) E2 on the start date only, E1 from the end date.
+    "coverage_by_maturity": {
+        "nouveau": {
+            "services": 1,
+            "coverage_start_pct": 33.33,
+            "coverage_end_pct": 33.33,
+            "coverage_increase_points": 0.0,
+        },
+        "en_deploiement": {
+            "services": 0,
+            "coverage_start_pct": None,
+            "coverage_end_pct": None,
+            "coverage_increase_points": None,
+        },
+        "mature": {
+            "services": 1,
+            "coverage_start_pct": 100.0,
+            "coverage_end_pct": 66.67,
+            "coverage_increase_points": -33.33,
+        },
+        "en_declin": {
+            "services": 0,
+            "coverage_start_pct": None,
+            "coverage_end_pct": None,
+            "coverage_increase_points": None,
         },
     },
 }

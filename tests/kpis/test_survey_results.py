@@ -325,6 +325,6 @@ def test_the_demo_seed_is_idempotent_and_gives_barometers_and_a_year_of_answers(
     post = SurveyAnswer.objects.filter(kind=SurveyKind.POST_DEMANDE)
     days = {timezone.localdate(answered_at) for answered_at in post.values_list("answered_at", flat=True)}
     assert max(days) - min(days) > dt.timedelta(days=300)
-    assert first["indicator targets"] == 9
+    assert first["indicator targets"] == 10
     anonymous = barometers.get(anonymous=True)
     assert not anonymous.answers.filter(contact__isnull=False).exists()
