@@ -365,3 +365,20 @@ def test_mails_to_the_dsi_and_to_clients_are_french(
     ]
     assert not problems, "\n".join(problems)
     assert settings.LANGUAGE_CODE == "fr"
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
+
+
+def test_every_translation_keeps_the_placeholders_of_its_english_text():
+    """A French text that loses `%(code)s` or `{reference}` shows a wrong or empty message."""
+    problems = []
+    for path in sorted(ROOT.glob("*/locale/fr/LC_MESSAGES/django.po")):
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or not entry.msgstr:
+                continue
+            wanted = {a or b for a, b in PLACEHOLDER.findall(entry.msgid)}
+            found = {a or b for a, b in PLACEHOLDER.findall(entry.msgstr)}
+            if wanted != found:
+                problems.append(f"{path.relative_to(ROOT)}: {entry.msgid!r} -> {entry.msgstr!r}")
+    assert not problems, "\n".join(problems)
