@@ -113,6 +113,7 @@ def test_cio_reads_the_dashboard_changes_period_drills_down_and_exports(page, st
     expect(page.locator("h1")).to_be_visible()
     steps.shot("dashboard")
 
+    page.get_by_text("Changer de période").click()  # the picker is folded under the period's title
     page.locator("#id_period").select_option("year")
     page.locator("form").filter(has=page.locator("#id_period")).locator("button[type=submit]").click()
     page.wait_for_url(re.compile(r"period=year"))
