@@ -4,6 +4,13 @@ import django.core.validators
 from django.db import migrations, models
 
 
+def zero_means_none(apps, schema_editor):
+    """A delay of 0 days stood for "under a day" (given as text): it is no business-day commitment."""
+    apps.get_model("catalogue", "ServicePage").objects.filter(commitment_delay_days=0).update(
+        commitment_delay_days=None
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -16,4 +23,5 @@ class Migration(migrations.Migration):
             name='commitment_delay_days',
             field=models.PositiveSmallIntegerField(blank=True, help_text='Requests on this service are answered within this many business days (Monday to Friday, public holidays excluded), unless the urgency × importance matrix gives a sooner deadline. Empty: the matrix alone.', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='guaranteed response time (business days)'),
         ),
+        migrations.RunPython(zero_means_none, migrations.RunPython.noop),
     ]
