@@ -65,6 +65,22 @@ def test_service_page_renders_each_structured_field_client_first(client_for, use
     assert order == sorted(order)
 
 
+def test_the_guaranteed_answer_in_business_days_is_shown_on_the_page_and_the_sheet(
+    client_for, user_a, printer_service, family
+):
+    from catalogue.printing import render
+    from tests.catalogue.print_helpers import pdf_pages
+
+    html = client_for(user_a).get(printer_service.url).content.decode()
+    assert "<dt>Réponse garantie</dt><dd>sous 10 jours ouvrés</dd>" in html
+    text = " ".join(pdf_pages(render.render("sheet", printer_service.code)[0]))
+    assert "Réponse garantie" in text and "sous 10 jours ouvrés" in text
+    one_day = make_service(family, code="IMP-1J", title="Toner", commitment_delay_days=1)
+    assert "<dd>sous 1 jour ouvré</dd>" in client_for(user_a).get(one_day.url).content.decode()
+    no_days = make_service(family, code="IMP-0", title="Papier", commitment_delay="Selon le stock")
+    assert "Réponse garantie" not in client_for(user_a).get(no_days.url).content.decode()
+
+
 def test_ask_button_opens_the_request_form_prefilled_with_the_service(client_for, user_a, printer_service):
     html = client_for(user_a).get(printer_service.url).content.decode()
     url = request_url_for(printer_service)
