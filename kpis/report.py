@@ -4,7 +4,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kpis import charts, dashboard, freshness
+from kpis import charts, dashboard, freshness, inbound
 from kpis.dashboard import PeriodChoice, Scope
 from kpis.freshness import indicators_covering
 
@@ -162,6 +162,7 @@ def build_report(scope: Scope, choice: PeriodChoice) -> dict:
         "charts": chart_list,
         "scope": scope,
         "service_titles": service_titles,
+        "inbound": inbound.inbound(period, result, previous, scope, names, service_titles),
         "as_of": freshness.as_of(period),
         "has_data": dashboard.has_data(
             result["company"] if scope.company else result["directorates"][codes[0]]
