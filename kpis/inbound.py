@@ -30,6 +30,11 @@ class Row:
         return variation_pct(self.requests, self.previous)
 
     @property
+    def variation_shown(self) -> float | None:
+        """The variation to one decimal, as printed ("-7" rather than "-7,0" for -6.95)."""
+        return None if self.variation is None else round(self.variation, 1)
+
+    @property
     def trend(self) -> str | None:
         if self.variation is None:
             return "new" if self.requests else None
