@@ -99,8 +99,8 @@ CATALOGUE_QUESTIONS = (
 THEME_MOOD = {
     Theme.QUALITY: (0.62, 0.66, 0.70),
     Theme.RELATIONSHIP: (0.56, 0.66, 0.72),
-    Theme.COMMUNICATION: (0.40, 0.50, 0.60),
-    Theme.CATALOGUE: (0.42, 0.62, 0.68),
+    Theme.COMMUNICATION: (0.45, 0.53, 0.62),
+    Theme.CATALOGUE: (0.45, 0.60, 0.68),
 }
 # How each directorate differs from the company, oldest campaign first (0 elsewhere): the Sales
 # directorate is an advocate, Operations recovers after a hard 2024, HR suffers the 2026 payroll switch,
@@ -228,13 +228,14 @@ def _campaign_answers(
         if not answered:
             continue
         code = directorate_of.get(contact.entity_id, "")
+        person = rng.gauss(0, 0.08)  # some people are happier than their colleagues, on every question
         scores = {}
         for question in questions:
             if rng.random() < 0.07:  # no opinion
                 continue
-            scores[question.pk] = _score(rng, question.scale, mood_of(code, question.theme))
+            scores[question.pk] = _score(rng, question.scale, mood_of(code, question.theme) + person)
         themes = sorted({question.theme for question in questions})
-        overall = sum(mood_of(code, theme) for theme in themes) / len(themes) + 0.05
+        overall = sum(mood_of(code, theme) for theme in themes) / len(themes) + 0.05 + person
         theme_comments = {}
         if comments_by_theme:
             for theme in themes:
@@ -246,7 +247,7 @@ def _campaign_answers(
                     theme_comments[theme] = PAYROLL_COMMENT
                 else:
                     theme_comments[theme] = rng.choice(THEME_COMMENTS[theme][0 if low else 1])
-        nps = _nps(rng, overall) if survey.ask_nps else None
+        nps = max(0, min(10, round(rng.gauss(10 * overall + 1.6, 1.4)))) if survey.ask_nps else None
         csat = _csat(rng, overall) if survey.ask_csat else None
         low_overall = (nps is not None and nps <= 6) or (csat is not None and csat <= 2)
         day = survey.opens_on + dt.timedelta(days=rng.randrange(0, max(1, length)))

@@ -329,7 +329,7 @@ def barometer_results(survey: Survey) -> BarometerResults:
         return row
 
     company = build_row(None, _("Whole company"))
-    directorates = [build_row(code, names[code]) for code in sorted(names, key=lambda c: names[c])]
+    directorates = [build_row(code, names[code]) for code in sorted(names, key=lambda c: names[c].casefold())]
     by_theme, general = _comments(survey)
     blocks = [
         ThemeBlock(
