@@ -304,7 +304,7 @@ def test_the_answer_form_groups_the_questions_by_theme(client, open_link):
     q1, q2, q3 = (text.index(name) for name in field_names(survey))
     assert quality < q1 < q2 < relationship < q3
     assert text.index("Relation et écoute") < text.index('name="nps"')  # NPS and comment come after
-    assert "1 = très insatisfait, 5 = très satisfait" in text and "0 = très mauvais, 10 = excellent" in text
+    assert "1 – Très insatisfait" in text and "0 = très mauvais, 10 = excellent" in text
     assert 'name="comment_qualite"' in text and 'name="comment_relation"' in text
 
 
