@@ -433,3 +433,14 @@ def test_the_demo_holds_three_barometers_and_a_catalogue_survey_with_data(entity
     assert period.start <= catalogue.opens_on and catalogue.closes_on < period.end
     assert catalogue.answers.exclude(csat=None).exists()
     assert SurveyThemeComment.objects.exists()
+
+
+def test_a_directorate_named_like_a_formula_is_quoted_in_the_theme_export(client_for, relationship_manager):
+    directorate = Directorate.objects.create(code="HOST", name='=HYPERLINK("http://evil.example")')
+    entity = Entity.objects.create(code="HOST-1", name="Hostile", directorate=directorate)
+    survey = make_survey(2026)
+    answer(survey, entity, 9, 4, 8, 5)
+    response = client_for(relationship_manager).get(reverse("kpis:survey_themes_csv", args=[survey.code]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert any(row[0] == "'" + directorate.name for row in rows)
+    assert not any(row[0].startswith("=") for row in rows)
