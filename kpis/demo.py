@@ -324,7 +324,8 @@ def _catalogue_survey(today: dt.date, contacts: list[Contact], directorate_of: d
             "opens_on": opens_on,
             "closes_on": opens_on + dt.timedelta(days=28),
             "introduction": "Le catalogue des services a un an : dites-nous ce qu'il vous apporte.",
-            "ask_nps": False,
+            "ask_nps": True,
+            "nps_question": "Recommanderiez-vous le catalogue des services à un collègue ?",
             "csat_question": (
                 "Globalement, êtes-vous satisfait du catalogue des services et de ses supports ?"
             ),
