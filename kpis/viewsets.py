@@ -97,6 +97,10 @@ class SurveyViewSet(GuardedSnippetViewSet):
                 "questions",
                 heading=_("Themed questions (barometer)"),
                 label=_("Question"),
+                help_text=_(
+                    "Grouped by theme on the form, each scored on its scale. Removing a question removes "
+                    "its scores: change the questions before the survey is sent."
+                ),
                 panels=[FieldPanel("theme"), FieldPanel("text"), FieldPanel("scale")],
             ),
             MultiFieldPanel(
