@@ -4,6 +4,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
 
 
 class Subscription(models.Model):
@@ -54,8 +57,11 @@ DEFAULT_CSAT_QUESTION = _("Overall, how satisfied are you?")
 DEFAULT_COMMENT_QUESTION = _("Anything you would like to tell us?")
 
 
-class Survey(models.Model):
+class Survey(ClusterableModel):
     """A satisfaction survey: the annual barometer, the post-request survey, or the catalogue survey.
+
+    Besides the NPS, CSAT and comment questions (what the indicators read), a survey may hold themed
+    questions (`SurveyQuestion`), edited inline in the back office.
 
     Imported surveys (IMPORT.md) only have the first six fields; the others have defaults, so an
     imported survey is a plain NPS + CSAT + comment survey sent to nobody.
@@ -202,6 +208,81 @@ class SurveyAnswer(models.Model):
 
     def __str__(self):
         return f"{self.survey} · {self.answered_at:%Y-%m-%d}"
+
+
+class Theme(models.TextChoices):
+    """The themes of the barometer's questions (white paper: quality of service, relationship, media)."""
+
+    QUALITY = "qualite", _("Quality of service")
+    RELATIONSHIP = "relation", _("Relationship and listening")
+    COMMUNICATION = "communication", _("Communication and information")
+    CATALOGUE = "catalogue", _("Catalogue and ease of asking")
+
+
+class Scale(models.IntegerChoices):
+    """A question's scale, by its top score: 1 to 5, or 0 to 10."""
+
+    FIVE = 5, _("1 to 5")
+    TEN = 10, _("0 to 10")
+
+
+class SurveyQuestion(Orderable):
+    """A themed question of a survey, scored on its scale (kpis/surveys/barometer.py reads them)."""
+
+    survey = ParentalKey(Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("survey"))
+    theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices)
+    text = models.CharField(_("question"), max_length=255)
+    scale = models.PositiveSmallIntegerField(_("scale"), choices=Scale.choices, default=Scale.FIVE)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("themed question")
+        verbose_name_plural = _("themed questions")
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def low(self) -> int:
+        return 1 if self.scale == Scale.FIVE else 0
+
+    @property
+    def values(self) -> range:
+        return range(self.low, self.scale + 1)
+
+
+class SurveyScore(models.Model):
+    """One answer's score to one themed question, on the question's scale."""
+
+    answer = models.ForeignKey(SurveyAnswer, on_delete=models.CASCADE, related_name="scores")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="scores")
+    value = models.PositiveSmallIntegerField(_("score"))
+
+    class Meta:
+        verbose_name = _("themed score")
+        verbose_name_plural = _("themed scores")
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "question"], name="kpis_score_once"),
+            models.CheckConstraint(condition=Q(value__lte=10), name="kpis_score_0_10"),
+        ]
+
+    def __str__(self):
+        return f"{self.question_id}: {self.value}"
+
+
+class SurveyThemeComment(models.Model):
+    """A comment given about one theme of a survey (the answer's general comment stays on the answer)."""
+
+    answer = models.ForeignKey(SurveyAnswer, on_delete=models.CASCADE, related_name="theme_comments")
+    theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices)
+    text = models.TextField(_("comment"))
+
+    class Meta:
+        verbose_name = _("comment on a theme")
+        verbose_name_plural = _("comments on a theme")
+        constraints = [models.UniqueConstraint(fields=["answer", "theme"], name="kpis_theme_comment_once")]
+
+    def __str__(self):
+        return f"{self.get_theme_display()}: {self.text[:40]}"
 
 
 class TargetDirection(models.TextChoices):

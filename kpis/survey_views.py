@@ -17,7 +17,7 @@ from directory.models import ClientType, Directorate
 from directory.roles import CIO, RELATIONSHIP_MANAGERS, has_role
 from home.exports import csv_response
 from kpis.models import Survey, SurveyFollowUp
-from kpis.surveys import exports, selectors, services, tasks
+from kpis.surveys import barometer, exports, selectors, services, tasks
 from kpis.surveys.forms import AnswerForm
 
 STATE_STATUS = {"unknown": 404, "expired": 410, "answered": 200}
@@ -50,6 +50,8 @@ def survey_answer(request, token):
             csat=form.cleaned_data.get("csat"),
             comment=form.cleaned_data.get("comment", ""),
             choices=form.cleaned_data.get("choices"),
+            scores=form.scores(),
+            theme_comments=form.theme_comments(),
         )
         if outcome != "saved":
             return _closed_link(request, outcome, link.invitation)
@@ -130,6 +132,21 @@ def survey_export_pdf(request, code):
     response = HttpResponse(exports.results_pdf(results), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="enquete-{results.survey.code}.pdf"'
     return response
+
+
+def survey_themes(request, code):
+    """The results by theme and directorate, against the previous campaign, with comments by theme."""
+    _require_reader(request.user)
+    survey = get_object_or_404(Survey, code=code)
+    context = {"survey": survey, "results": barometer.barometer_results(survey)}
+    return render(request, "kpis/surveys/survey_themes.html", context)
+
+
+def survey_themes_csv(request, code):
+    _require_reader(request.user)
+    survey = get_object_or_404(Survey, code=code)
+    results = barometer.barometer_results(survey)
+    return csv_response(barometer.result_rows(results), barometer.export_filename(survey))
 
 
 @require_POST

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.widgets import AdminPageChooser
 
 from directory.models import ClientType, ContactRole, Segment
@@ -92,6 +92,16 @@ class SurveyViewSet(GuardedSnippetViewSet):
                     FieldPanel("choice_options"),
                 ],
                 heading=_("Questions"),
+            ),
+            InlinePanel(
+                "questions",
+                heading=_("Themed questions (barometer)"),
+                label=_("Question"),
+                help_text=_(
+                    "Grouped by theme on the form, each scored on its scale. Removing a question removes "
+                    "its scores: change the questions before the survey is sent."
+                ),
+                panels=[FieldPanel("theme"), FieldPanel("text"), FieldPanel("scale")],
             ),
             MultiFieldPanel(
                 [

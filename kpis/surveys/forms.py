@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kpis.models import Survey
+from kpis.models import Scale, Survey, Theme
 from kpis.surveys.scoring import is_low
 
 NPS_CHOICES = [(str(score), str(score)) for score in range(11)]
@@ -16,8 +16,16 @@ CSAT_CHOICES = [
 ]
 
 
+def scale_choices(question) -> list[tuple[str, str]]:
+    if question.scale == Scale.FIVE:
+        return CSAT_CHOICES
+    return NPS_CHOICES
+
+
 class AnswerForm(forms.Form):
-    """NPS 0-10 and CSAT 1-5 (neither pre-filled), free text, optional multiple choice.
+    """NPS 0-10 and CSAT 1-5 (neither pre-filled), free text, optional multiple choice, and the
+    survey's themed questions grouped by theme, each on its scale, with an optional comment per theme.
+    A themed question left empty means "no opinion" (it is not a score).
 
     After a low score, the form asks once for a comment: a first submit without one comes back with
     the question; a second submit is accepted as it is (the comment is asked for, never forced).
@@ -44,12 +52,79 @@ class AnswerForm(forms.Form):
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
+        self.questions = list(survey.questions.order_by("sort_order", "pk"))
+        for question in self.questions:
+            self.fields[self.question_field(question)] = forms.TypedChoiceField(
+                label=question.text,
+                choices=scale_choices(question),
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        self.themes = [
+            value for value, _label in Theme.choices if any(q.theme == value for q in self.questions)
+        ]
+        for theme in self.themes:
+            self.fields[self.theme_comment_field(theme)] = forms.CharField(
+                label=_("A comment on this theme?"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
         self.fields["comment"] = forms.CharField(
             label=survey.comment_label,
             required=False,
             max_length=5000,
             widget=forms.Textarea(attrs={"rows": 5}),
         )
+
+    @staticmethod
+    def question_field(question) -> str:
+        return f"question_{question.pk}"
+
+    @staticmethod
+    def theme_comment_field(theme: str) -> str:
+        return f"comment_{theme}"
+
+    def theme_groups(self) -> list[dict]:
+        """What the template shows per theme: its label, its questions (bound fields) and its comment."""
+        labels = dict(Theme.choices)
+        return [
+            {
+                "theme": theme,
+                "label": labels[theme],
+                "questions": [
+                    (question, self[self.question_field(question)])
+                    for question in self.questions
+                    if question.theme == theme
+                ],
+                "comment": self[self.theme_comment_field(theme)],
+            }
+            for theme in self.themes
+        ]
+
+    @property
+    def plain_fields(self) -> list:
+        """The fields outside the themes: NPS, CSAT, options and the general comment."""
+        return [self[name] for name in ("nps", "csat", "choices", "comment") if name in self.fields]
+
+    def scores(self) -> dict[int, int]:
+        """{question id: score} for the themed questions answered (after is_valid)."""
+        found = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(self.question_field(question))
+            if value is not None:
+                found[question.pk] = value
+        return found
+
+    def theme_comments(self) -> dict[str, str]:
+        found = {}
+        for theme in self.themes:
+            text = self.cleaned_data.get(self.theme_comment_field(theme), "").strip()
+            if text:
+                found[theme] = text
+        return found
 
     def clean(self):
         cleaned = super().clean()

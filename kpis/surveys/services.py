@@ -23,6 +23,9 @@ from kpis.models import (
     SurveyFollowUp,
     SurveyInvitation,
     SurveyKind,
+    SurveyScore,
+    SurveyThemeComment,
+    Theme,
 )
 from kpis.surveys import mail
 from kpis.surveys.scoring import is_low
@@ -289,9 +292,14 @@ def submit_answer(
     csat: int | None,
     comment: str = "",
     choices: list[str] | None = None,
+    scores: dict[int, int] | None = None,
+    theme_comments: dict[str, str] | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[str, SurveyAnswer | None]:
     """Store the answer of a one-time link, once: ("saved", answer) or (state, None) when refused.
+
+    `scores` ({question id: value}) and `theme_comments` ({theme: text}) answer the themed questions;
+    a score for a question of another survey, or outside its question's scale, is refused (ValueError).
 
     The invitation is claimed by a conditional UPDATE (sent -> answered) in the answer's transaction:
     of two simultaneous submits, one claims it and the other updates no row and stores nothing.
@@ -326,11 +334,35 @@ def submit_answer(
             comment=comment.strip(),
             choices=[choice for choice in (choices or []) if choice in survey.options],
         )
+        record_themed_answers(answer, scores=scores or {}, theme_comments=theme_comments or {})
         if survey.kind == SurveyKind.POST_DEMANDE and is_low(answer.nps, answer.csat):
             create_follow_up(
                 answer, request=None if anonymous else invitation.request, today=timezone.localdate(now)
             )
     return "saved", answer
+
+
+def record_themed_answers(
+    answer: SurveyAnswer, *, scores: dict[int, int], theme_comments: dict[str, str]
+) -> None:
+    """The scores of the themed questions and the comments per theme of one answer."""
+    if not scores and not theme_comments:
+        return
+    questions = {question.pk: question for question in answer.survey.questions.all()}
+    rows = []
+    for question_id, value in scores.items():
+        question = questions.get(question_id)
+        if question is None or value not in question.values:
+            raise ValueError(f"score {value!r} for question {question_id} is not on the survey's scale")
+        rows.append(SurveyScore(answer=answer, question=question, value=value))
+    SurveyScore.objects.bulk_create(rows)
+    asked = {question.theme for question in questions.values()}
+    comments = [
+        SurveyThemeComment(answer=answer, theme=theme, text=text.strip()[:2000])
+        for theme, text in theme_comments.items()
+        if theme in Theme.values and theme in asked and text.strip()
+    ]
+    SurveyThemeComment.objects.bulk_create(comments)
 
 
 def create_follow_up(answer: SurveyAnswer, *, request=None, today: dt.date | None = None) -> SurveyFollowUp:

@@ -262,11 +262,9 @@ def test_the_relationship_manager_edits_surveys_in_the_back_office(
     assert edit.status_code == 200
 
 
-def test_the_survey_form_saves_the_audience_lists(relationship_manager, directorate_a):
-    from kpis.viewsets import SurveyViewSet
-
-    form_class = SurveyViewSet().get_edit_handler().get_form_class()
-    data = {
+def survey_form_data(**fields) -> dict:
+    """What the back office's survey form posts, with no themed question (shared with test_barometer)."""
+    return {
         "title": "Catalogue 2026",
         "code": "catalogue-2026",
         "kind": SurveyKind.CATALOGUE,
@@ -277,17 +275,32 @@ def test_the_survey_form_saves_the_audience_lists(relationship_manager, director
         "comment_question": "",
         "choice_question": "",
         "choice_options": "",
-        "client_types": [ClientType.METIER],
+        "client_types": [],
         "segments": [],
         "roles": [],
         "reminder_days": "7,14",
         "send_delay_hours": "24",
         "contact_cap_days": "30",
         "link_valid_days": "30",
-        "directorates": [directorate_a.pk],
-        "opens_on": "2026-11-01",
-        "closes_on": "2026-10-01",
+        # the themed questions' inline formset
+        "questions-TOTAL_FORMS": "0",
+        "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
+        **fields,
     }
+
+
+def test_the_survey_form_saves_the_audience_lists(relationship_manager, directorate_a):
+    from kpis.viewsets import SurveyViewSet
+
+    form_class = SurveyViewSet().get_edit_handler().get_form_class()
+    data = survey_form_data(
+        client_types=[ClientType.METIER],
+        directorates=[directorate_a.pk],
+        opens_on="2026-11-01",
+        closes_on="2026-10-01",
+    )
     form = form_class(data=data, instance=Survey(), for_user=relationship_manager)
     assert not form.is_valid() and "closes_on" in form.errors
     data["closes_on"] = "2026-11-30"
@@ -320,11 +333,12 @@ def test_the_demo_seed_is_idempotent_and_gives_barometers_and_a_year_of_answers(
     first = demo.seed()
     assert demo.seed() == first
     barometers = Survey.objects.filter(kind=SurveyKind.BAROMETRE)
-    assert barometers.count() == 2
+    assert barometers.count() == 3
     assert all(survey.answers.exists() for survey in barometers)
+    assert all(survey.questions.count() == 11 for survey in barometers)
     post = SurveyAnswer.objects.filter(kind=SurveyKind.POST_DEMANDE)
     days = {timezone.localdate(answered_at) for answered_at in post.values_list("answered_at", flat=True)}
     assert max(days) - min(days) > dt.timedelta(days=300)
     assert first["indicator targets"] == 10
-    anonymous = barometers.get(anonymous=True)
-    assert not anonymous.answers.filter(contact__isnull=False).exists()
+    for anonymous in barometers.filter(anonymous=True):
+        assert not anonymous.answers.filter(contact__isnull=False).exists()

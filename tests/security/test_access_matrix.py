@@ -292,6 +292,10 @@ MATRIX: dict[str, Row] = {
         "post", lambda w: {"pk": w["follow_up"].pk}, RM, data={"note": "Rappelé, satisfait."}
     ),
     "kpis:survey_results": Row("get", lambda w: {"code": w["survey"].code}, READERS),
+    "kpis:survey_themes": Row("get", lambda w: {"code": w["survey"].code}, READERS),
+    "kpis:survey_themes_csv": Row(
+        "get", lambda w: {"code": w["survey"].code}, READERS, check=is_download("text/csv")
+    ),
     "kpis:survey_export_csv": Row(
         "get", lambda w: {"code": w["survey"].code}, READERS, check=is_download("text/csv")
     ),
