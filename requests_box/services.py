@@ -1,25 +1,21 @@
 """State changes of the functional mailbox: one function per change, called by views, intake, tasks, tests."""
 
 import datetime as dt
-import re
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile, File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from directory.models import Contact
 from requests_box.deadlines import compute_deadline, initial_deadline
+from requests_box.files import NewFile, storage_name, store_attachments
+from requests_box.history import deferred_events, record_event
 from requests_box.models import (
-    Attachment,
     Channel,
     Direction,
     EventKind,
@@ -29,86 +25,21 @@ from requests_box.models import (
     QuarantineStatus,
     ReferenceCounter,
     Request,
-    RequestEvent,
 )
 
-
-@dataclass
-class NewFile:
-    """A file to attach: bytes from a mail or an uploaded file from a form."""
-
-    name: str
-    content_type: str
-    content: bytes | File
-    inline: bool = False
-
-    @property
-    def size(self) -> int:
-        return len(self.content) if isinstance(self.content, bytes) else self.content.size
-
-
-def _storage_name(original: str) -> str:
-    cleaned = get_valid_filename(re.sub(r"[\\/]", "_", original))[-80:] or "fichier"
-    return f"{uuid.uuid4().hex[:12]}_{cleaned}"
+__all__ = [
+    "NewFile",
+    "deferred_events",
+    "record_event",
+    "store_attachments",
+    "storage_name",
+]
 
 
 def find_contact(email_address: str) -> Contact | None:
     if not email_address:
         return None
     return Contact.objects.select_related("entity").filter(email=email_address.strip().lower()).first()
-
-
-def store_attachments(message: Message, files: Iterable[NewFile]) -> list[Attachment]:
-    stored = []
-    for new_file in files:
-        content = new_file.content
-        attachment = Attachment(
-            message=message,
-            original_name=new_file.name[:255],
-            content_type=(new_file.content_type or "application/octet-stream")[:127],
-            size=new_file.size,
-            inline=new_file.inline,
-        )
-        name = _storage_name(new_file.name)
-        attachment.file.save(
-            name, ContentFile(content) if isinstance(content, bytes) else content, save=False
-        )
-        attachment.save()
-        stored.append(attachment)
-    return stored
-
-
-# While set (see `deferred_events`), history rows are collected here and written in bulk.
-_deferred_events: ContextVar[list[RequestEvent] | None] = ContextVar("deferred_events", default=None)
-
-
-def record_event(request: Request, kind: str, *, actor=None, detail: str = "", at=None) -> RequestEvent:
-    event = RequestEvent(request=request, kind=kind, actor=actor, detail=detail, at=at or timezone.now())
-    deferred = _deferred_events.get()
-    if deferred is None:
-        event.save(force_insert=True)
-    else:
-        deferred.append(event)
-    return event
-
-
-@contextmanager
-def deferred_events(batch_size: int = 1000) -> Iterator[None]:
-    """Write the history rows recorded inside the block in bulk, at its end (in the order recorded).
-
-    For bulk loads (the demo's year of requests) where thousands of state changes run in a row; the
-    changes themselves still go through the same functions. Use it inside a transaction, so that the
-    requests and their history are committed together."""
-    if _deferred_events.get() is not None:  # already deferring: the outer block writes them
-        yield
-        return
-    pending: list[RequestEvent] = []
-    token = _deferred_events.set(pending)
-    try:
-        yield
-    finally:
-        _deferred_events.reset(token)
-    RequestEvent.objects.bulk_create(pending, batch_size=batch_size)
 
 
 @transaction.atomic
