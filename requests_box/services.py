@@ -4,7 +4,6 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -16,7 +15,6 @@ from requests_box.deadlines import compute_deadline, initial_deadline
 from requests_box.files import NewFile, storage_name, store_attachments
 from requests_box.history import deferred_events, record_event
 from requests_box.models import (
-    Channel,
     Direction,
     EventKind,
     IgnoredMessage,
@@ -212,47 +210,6 @@ def ignore_mail(
     item.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(raw), save=False)
     item.save()
     return item
-
-
-@transaction.atomic
-def release_quarantined(
-    *, item: QuarantinedMessage, actor, sender_email: str = "", subject: str = ""
-) -> Request:
-    """Turn a quarantined mail into a request by hand; the raw mail becomes its attachment."""
-    if item.status != QuarantineStatus.PENDING:
-        raise ValidationError(_("This message has already been handled."))
-    from requests_box.intake.parse import parse_message
-    from requests_box.labels import intake_reason
-
-    with item.raw.open("rb") as handle:
-        raw = handle.read()
-    text, parsed_sender, parsed_subject = "", "", item.subject
-    try:
-        if len(raw) <= settings.MAILBOX_MAX_MESSAGE_BYTES:
-            parsed = parse_message(raw)
-            text, parsed_sender, parsed_subject = parsed.text, parsed.from_email, parsed.subject
-    except Exception:  # noqa: S110 - unparseable: the raw mail is attached whole anyway
-        pass
-    request = create_request(
-        channel=Channel.EMAIL,
-        subject=subject or parsed_subject or item.subject,
-        text=text
-        or _("Released from quarantine ({reason}). The original mail is attached.").format(
-            reason=intake_reason(item.reason)
-        ),
-        sender_email=sender_email or parsed_sender,
-        submitted_by=actor,
-        received_at=item.received_at,
-        files=[NewFile("message-original.eml", "message/rfc822", raw)],
-        event_detail=_("released from quarantine"),
-    )
-    record_event(request, EventKind.RELEASED, actor=actor, detail=item.reason)
-    item.status = QuarantineStatus.RELEASED
-    item.request = request
-    item.handled_by = actor
-    item.handled_at = timezone.now()
-    item.save(update_fields=["status", "request", "handled_by", "handled_at"])
-    return request
 
 
 def discard_quarantined(*, item: QuarantinedMessage, actor, reason: str) -> QuarantinedMessage:
