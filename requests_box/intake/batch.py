@@ -354,8 +354,8 @@ def _write(intake, mails: list[_Mail], results: list) -> None:
     taken = [m for m in mails if m.outcome in (Outcome.CREATED, Outcome.REPLY)]
     quarantined = [m for m in mails if m.outcome == Outcome.QUARANTINED]
     ignored = [m for m in mails if m.outcome == Outcome.IGNORED]
-    _write_quarantined(quarantined)
-    _write_ignored(ignored)
+    _keep_whole(QuarantinedMessage, quarantined, _quarantined)
+    _keep_whole(IgnoredMessage, ignored, _ignored)
     _write_requests(intake, new, now)
     for mail in taken:
         if mail.root is not None:
@@ -415,39 +415,35 @@ def _result(mail: _Mail) -> IntakeResult:
     return IntakeResult(str(mail.outcome), mail.reason)
 
 
-def _raw_file(raw: bytes) -> tuple[str, ContentFile]:
-    return f"{uuid.uuid4().hex}.eml", ContentFile(raw)
-
-
-def _write_quarantined(mails: list[_Mail]) -> None:
+def _keep_whole(model, mails: list[_Mail], fields) -> None:
+    """Mails set aside (quarantined, ignored): a row each, with the raw bytes as they came."""
     rows = []
     for mail in mails:
-        row = QuarantinedMessage(
-            size=len(mail.raw),
-            reason=mail.reason[:255],
-            source=mail.source[:500],
-            sender=mail.sender[:255],
-            subject=mail.subject[:255],
-        )
-        row.raw.save(*_raw_file(mail.raw), save=False)
+        row = model(**fields(mail))
+        row.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(mail.raw), save=False)
         rows.append(row)
-    QuarantinedMessage.objects.bulk_create(rows)
+    model.objects.bulk_create(rows)
 
 
-def _write_ignored(mails: list[_Mail]) -> None:
-    rows = []
-    for mail in mails:
-        p = mail.parsed
-        row = IgnoredMessage(
-            reason=mail.reason[:40],
-            source=mail.source[:500],
-            message_id=p.message_id[:255],
-            sender=p.from_email[:255],
-            subject=p.subject[:255],
-        )
-        row.raw.save(*_raw_file(mail.raw), save=False)
-        rows.append(row)
-    IgnoredMessage.objects.bulk_create(rows)
+def _quarantined(mail: _Mail) -> dict:
+    return {
+        "size": len(mail.raw),
+        "reason": mail.reason[:255],
+        "source": mail.source[:500],
+        "sender": mail.sender[:255],
+        "subject": mail.subject[:255],
+    }
+
+
+def _ignored(mail: _Mail) -> dict:
+    p = mail.parsed
+    return {
+        "reason": mail.reason[:40],
+        "source": mail.source[:500],
+        "message_id": p.message_id[:255],
+        "sender": p.from_email[:255],
+        "subject": p.subject[:255],
+    }
 
 
 def _write_requests(intake, new: list[_Mail], now: dt.datetime) -> None:
@@ -578,7 +574,7 @@ def _failed(intake, source: str, raw: bytes, exc: Exception) -> IntakeResult:
     mail = _Mail(0, source, raw, None, ident, timezone.now(), reason)
     mail.outcome, mail.reason = Outcome.QUARANTINED, reason
     with transaction.atomic():
-        _write_quarantined([mail])
+        _keep_whole(QuarantinedMessage, [mail], _quarantined)
         MailReceipt.objects.create(
             dedup_key=ident.key,
             message_id=ident.message_id[:255],
