@@ -24,6 +24,9 @@ from requests_box.models import (
     ReferenceCounter,
     Request,
 )
+from requests_box.routing import route as apply_rules
+from requests_box.tasks import send_acknowledgement
+from requests_box.workflow import client_replied, set_clock
 
 __all__ = [
     "NewFile",
@@ -109,8 +112,6 @@ def create_request(
             requested=requested_deadline, received_at=received_at, commitment_days=commitment
         ),
     )
-    from requests_box.workflow import set_clock
-
     set_clock(request)
     request.save(force_insert=True)
     message = Message.objects.create(
@@ -131,13 +132,9 @@ def create_request(
         request, EventKind.CREATED, actor=submitted_by, detail=event_detail or channel, at=received_at
     )
     if route:
-        from requests_box.routing import route as apply_rules
-
         if apply_rules(request) is not None:
             request.refresh_from_db()
     if acknowledge and request.sender_email:
-        from requests_box.tasks import send_acknowledgement
-
         # Enqueued in the same transaction: with the database backend the ack exists iff the request does.
         send_acknowledgement.enqueue(request.pk)
     return request
@@ -174,8 +171,6 @@ def add_inbound_message(
     )
     store_attachments(message, files)
     record_event(request, EventKind.REPLY, actor=author, detail=sender[:255])
-    from requests_box.workflow import client_replied
-
     client_replied(request)
     return message
 
