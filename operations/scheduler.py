@@ -39,7 +39,7 @@ def jobs() -> list[Job]:
     return [
         Job(
             "poll_mailbox",
-            "requests_box.tasks.poll_mailbox",
+            "requests_box.intake.tasks.poll_mailbox",
             every["poll_mailbox"],
             enabled=lambda: bool(settings.IMAP_USER),
         ),

@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from requests_box.history import record_event
 from requests_box.models import Direction, EventKind, Message, Request
-from requests_box.services import record_event
 
 
 def _domain() -> str:

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from requests_box import workflow
+from requests_box.history import record_event
 from requests_box.models import EventKind, Request, RoutingRule
 
 
@@ -55,8 +57,6 @@ def matching_rule(request: Request, rules: list[RoutingRule] | None = None) -> R
 @transaction.atomic
 def route(request: Request, *, actor=None) -> RoutingRule | None:
     """Apply the first matching rule's actions; returns the rule, or None when none matched."""
-    from requests_box import workflow
-
     rule = matching_rule(request)
     if rule is None:
         return None
@@ -70,8 +70,6 @@ def route(request: Request, *, actor=None) -> RoutingRule | None:
         changes["important"] = True
     if changes:
         request = workflow.qualify(request, actor=actor, event_kind=EventKind.ROUTED, **changes)
-    from requests_box.services import record_event
-
     record_event(request, EventKind.ROUTED, actor=actor, detail=str(rule))
     assignee = rule.assign_to
     if assignee is None and rule.assign_to_product_manager and request.service_id:

@@ -1,26 +1,20 @@
 """State changes of the functional mailbox: one function per change, called by views, intake, tasks, tests."""
 
 import datetime as dt
-import re
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile, File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from directory.models import Contact
 from requests_box.deadlines import compute_deadline, initial_deadline
+from requests_box.files import NewFile, storage_name, store_attachments
+from requests_box.history import deferred_events, record_event
 from requests_box.models import (
-    Attachment,
-    Channel,
     Direction,
     EventKind,
     IgnoredMessage,
@@ -29,86 +23,24 @@ from requests_box.models import (
     QuarantineStatus,
     ReferenceCounter,
     Request,
-    RequestEvent,
 )
+from requests_box.routing import route as apply_rules
+from requests_box.tasks import send_acknowledgement
+from requests_box.workflow import client_replied, set_clock
 
-
-@dataclass
-class NewFile:
-    """A file to attach: bytes from a mail or an uploaded file from a form."""
-
-    name: str
-    content_type: str
-    content: bytes | File
-    inline: bool = False
-
-    @property
-    def size(self) -> int:
-        return len(self.content) if isinstance(self.content, bytes) else self.content.size
-
-
-def _storage_name(original: str) -> str:
-    cleaned = get_valid_filename(re.sub(r"[\\/]", "_", original))[-80:] or "fichier"
-    return f"{uuid.uuid4().hex[:12]}_{cleaned}"
+__all__ = [
+    "NewFile",
+    "deferred_events",
+    "record_event",
+    "store_attachments",
+    "storage_name",
+]
 
 
 def find_contact(email_address: str) -> Contact | None:
     if not email_address:
         return None
     return Contact.objects.select_related("entity").filter(email=email_address.strip().lower()).first()
-
-
-def store_attachments(message: Message, files: Iterable[NewFile]) -> list[Attachment]:
-    stored = []
-    for new_file in files:
-        content = new_file.content
-        attachment = Attachment(
-            message=message,
-            original_name=new_file.name[:255],
-            content_type=(new_file.content_type or "application/octet-stream")[:127],
-            size=new_file.size,
-            inline=new_file.inline,
-        )
-        name = _storage_name(new_file.name)
-        attachment.file.save(
-            name, ContentFile(content) if isinstance(content, bytes) else content, save=False
-        )
-        attachment.save()
-        stored.append(attachment)
-    return stored
-
-
-# While set (see `deferred_events`), history rows are collected here and written in bulk.
-_deferred_events: ContextVar[list[RequestEvent] | None] = ContextVar("deferred_events", default=None)
-
-
-def record_event(request: Request, kind: str, *, actor=None, detail: str = "", at=None) -> RequestEvent:
-    event = RequestEvent(request=request, kind=kind, actor=actor, detail=detail, at=at or timezone.now())
-    deferred = _deferred_events.get()
-    if deferred is None:
-        event.save(force_insert=True)
-    else:
-        deferred.append(event)
-    return event
-
-
-@contextmanager
-def deferred_events(batch_size: int = 1000) -> Iterator[None]:
-    """Write the history rows recorded inside the block in bulk, at its end (in the order recorded).
-
-    For bulk loads (the demo's year of requests) where thousands of state changes run in a row; the
-    changes themselves still go through the same functions. Use it inside a transaction, so that the
-    requests and their history are committed together."""
-    if _deferred_events.get() is not None:  # already deferring: the outer block writes them
-        yield
-        return
-    pending: list[RequestEvent] = []
-    token = _deferred_events.set(pending)
-    try:
-        yield
-    finally:
-        _deferred_events.reset(token)
-    RequestEvent.objects.bulk_create(pending, batch_size=batch_size)
 
 
 @transaction.atomic
@@ -180,8 +112,6 @@ def create_request(
             requested=requested_deadline, received_at=received_at, commitment_days=commitment
         ),
     )
-    from requests_box.workflow import set_clock
-
     set_clock(request)
     request.save(force_insert=True)
     message = Message.objects.create(
@@ -202,13 +132,9 @@ def create_request(
         request, EventKind.CREATED, actor=submitted_by, detail=event_detail or channel, at=received_at
     )
     if route:
-        from requests_box.routing import route as apply_rules
-
         if apply_rules(request) is not None:
             request.refresh_from_db()
     if acknowledge and request.sender_email:
-        from requests_box.tasks import send_acknowledgement
-
         # Enqueued in the same transaction: with the database backend the ack exists iff the request does.
         send_acknowledgement.enqueue(request.pk)
     return request
@@ -245,8 +171,6 @@ def add_inbound_message(
     )
     store_attachments(message, files)
     record_event(request, EventKind.REPLY, actor=author, detail=sender[:255])
-    from requests_box.workflow import client_replied
-
     client_replied(request)
     return message
 
@@ -281,47 +205,6 @@ def ignore_mail(
     item.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(raw), save=False)
     item.save()
     return item
-
-
-@transaction.atomic
-def release_quarantined(
-    *, item: QuarantinedMessage, actor, sender_email: str = "", subject: str = ""
-) -> Request:
-    """Turn a quarantined mail into a request by hand; the raw mail becomes its attachment."""
-    if item.status != QuarantineStatus.PENDING:
-        raise ValidationError(_("This message has already been handled."))
-    from requests_box.intake.parse import parse_message
-    from requests_box.labels import intake_reason
-
-    with item.raw.open("rb") as handle:
-        raw = handle.read()
-    text, parsed_sender, parsed_subject = "", "", item.subject
-    try:
-        if len(raw) <= settings.MAILBOX_MAX_MESSAGE_BYTES:
-            parsed = parse_message(raw)
-            text, parsed_sender, parsed_subject = parsed.text, parsed.from_email, parsed.subject
-    except Exception:  # noqa: S110 - unparseable: the raw mail is attached whole anyway
-        pass
-    request = create_request(
-        channel=Channel.EMAIL,
-        subject=subject or parsed_subject or item.subject,
-        text=text
-        or _("Released from quarantine ({reason}). The original mail is attached.").format(
-            reason=intake_reason(item.reason)
-        ),
-        sender_email=sender_email or parsed_sender,
-        submitted_by=actor,
-        received_at=item.received_at,
-        files=[NewFile("message-original.eml", "message/rfc822", raw)],
-        event_detail=_("released from quarantine"),
-    )
-    record_event(request, EventKind.RELEASED, actor=actor, detail=item.reason)
-    item.status = QuarantineStatus.RELEASED
-    item.request = request
-    item.handled_by = actor
-    item.handled_at = timezone.now()
-    item.save(update_fields=["status", "request", "handled_by", "handled_at"])
-    return request
 
 
 def discard_quarantined(*, item: QuarantinedMessage, actor, reason: str) -> QuarantinedMessage:

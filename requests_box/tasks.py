@@ -1,4 +1,7 @@
-"""Background work of the mailbox: a few lines each, loading by id and calling the domain function."""
+"""Background work of the mailbox: a few lines each, loading by id and calling the domain function.
+
+The IMAP poll is intake's own task (`requests_box.intake.tasks.poll_mailbox`): nothing here imports intake.
+"""
 
 import datetime as dt
 import logging
@@ -56,23 +59,6 @@ def check_deadlines(every: int | None = None) -> dict[str, int]:
     finally:
         if every:
             _schedule(check_deadlines, every)
-
-
-@task()
-def poll_mailbox(every: int | None = None) -> dict[str, int]:
-    """Poll the shared mailbox once; with `every`, enqueue the next poll (no periodic scheduler on 3.11)."""
-    from requests_box.intake.imap import poll_once
-
-    try:
-        summary = poll_once()
-    finally:
-        if every:
-            schedule_poll(every)
-    return summary.counts()
-
-
-def schedule_poll(every: int):
-    return _schedule(poll_mailbox, every)
 
 
 def _schedule(periodic_task, every: int):

@@ -20,6 +20,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from requests_box.deadlines import compute_deadline
+from requests_box.files import store_attachments
+from requests_box.history import record_event
 from requests_box.models import (
     Direction,
     EventKind,
@@ -30,7 +32,6 @@ from requests_box.models import (
     ResponseType,
     Status,
 )
-from requests_box.services import record_event, store_attachments
 from requests_box.signals import request_status_changed
 
 WARNING_RATIO = 0.75

@@ -11,7 +11,8 @@ from django.conf import settings
 from imapclient import IMAPClient
 
 from operations.mailbox import recorded_poll
-from requests_box.intake.intake import Intake, IntakeResult, Summary
+from requests_box.intake.intake import Intake
+from requests_box.intake.results import IntakeResult, Summary
 
 logger = logging.getLogger(__name__)
 
@@ -60,14 +61,14 @@ def poll_once(
         }
         for batch in _batches(sizes):
             fetched = client.fetch(batch, ["BODY.PEEK[]"])
-            for uid in batch:
-                data = fetched.get(uid)
-                if data is None:  # expunged meanwhile
-                    continue
-                source = f"imap:{folder}/{uid}"
-                result = intake.ingest(data[b"BODY[]"], source=source)
-                # Committed: only now may the server forget about it.
-                client.add_flags([uid], [PROCESSED_FLAG, b"\\Seen"])
+            present = [uid for uid in batch if uid in fetched]  # the others were expunged meanwhile
+            pairs = [(f"imap:{folder}/{uid}", fetched[uid][b"BODY[]"]) for uid in present]
+            # One intake batch per fetch batch, committed before anything is flagged.
+            results = list(intake.ingest_many(pairs, batch_size=len(pairs) or 1))
+            if present:
+                # Committed: only now may the server forget about them.
+                client.add_flags(present, [PROCESSED_FLAG, b"\\Seen"])
+            for source, result in results:
                 summary.add(result)
                 if report is not None:
                     report(source, result)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from requests_box import routing, selectors, services
 from requests_box.filters import IgnoredFilter, QuarantineFilter, UnknownSenderFilter
 from requests_box.forms import DiscardForm, LinkSenderForm, ManualRequestForm, ReleaseForm, RuleTestForm
+from requests_box.intake.release import release_quarantined
 from requests_box.models import IgnoredMessage, QuarantinedMessage, QuarantineStatus, Request
 from requests_box.views.common import attachment_response as _attachment_response
 from requests_box.views.common import files_of as _files
@@ -123,7 +124,7 @@ def quarantine_detail(request, pk):
             if "release" in request.POST:
                 release_form = ReleaseForm(request.POST, prefix="release")
                 if release_form.is_valid():
-                    created = services.release_quarantined(
+                    created = release_quarantined(
                         item=item,
                         actor=request.user,
                         sender_email=release_form.cleaned_data["sender_email"],

@@ -321,8 +321,8 @@ def test_relationship_manager_triages_a_mail_from_the_imap_server_replies_and_re
     imap_folder,  # noqa: F811
     smtp_server,  # noqa: F811
 ):
+    from requests_box.intake.tasks import poll_mailbox
     from requests_box.models import Team
-    from requests_box.tasks import poll_mailbox
     from tests.requests_box.mails import build_mail
 
     team = Team.objects.create(name="Équipe messagerie", email="equipe-messagerie@groupe-aurelia.fr")

@@ -26,6 +26,7 @@ from requests_box.models import (
 from tests.requests_box.mails import build_mail
 
 ROOT = Path(__file__).resolve().parents[2]
+POLL_TASK = "requests_box.intake.tasks.poll_mailbox"
 
 
 def append(dovecot, folder: str, *raws: bytes) -> None:
@@ -104,7 +105,10 @@ def test_poll_as_a_background_task_on_the_database_backend_run_by_its_worker(
     assert done.returncode == 0, done.stderr
     assert Request.objects.count() == 0  # only enqueued
     assert (
-        DBTaskResult.objects.filter(task_path="requests_box.tasks.poll_mailbox", status="READY").count() == 1
+        DBTaskResult.objects.filter(
+            task_path="requests_box.intake.tasks.poll_mailbox", status="READY"
+        ).count()
+        == 1
     )
 
     worker = [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"]
@@ -115,7 +119,7 @@ def test_poll_as_a_background_task_on_the_database_backend_run_by_its_worker(
     assert unprocessed(dovecot, imap_folder) == []
     # The acknowledgement was sent by the worker; the poll re-enqueued itself for later.
     assert request.events.filter(kind="acknowledged").exists()
-    later = DBTaskResult.objects.get(task_path="requests_box.tasks.poll_mailbox", status="READY")
+    later = DBTaskResult.objects.get(task_path=POLL_TASK, status="READY")
     assert later.run_after is not None and later.args_kwargs["kwargs"] == {"every": 300}
 
 

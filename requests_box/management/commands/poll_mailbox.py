@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if every is not None and every < 1:
             raise CommandError("--every must be at least 1 second")
         if background:
-            from requests_box.tasks import poll_mailbox
+            from requests_box.intake.tasks import poll_mailbox
 
             result = poll_mailbox.enqueue(every=every)
             self.stdout.write(f"enqueued poll_mailbox task {result.id}")
