@@ -439,6 +439,9 @@ class MailReceipt(models.Model):
     source = models.CharField(max_length=500, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     request = models.ForeignKey(Request, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The mail exactly as received, for a mail taken in as a request or a reply (quarantined and
+    # ignored mails keep theirs in their own tables): nothing of it is lost to the parsing.
+    raw = models.FileField(_("original message (.eml)"), upload_to="mail/raw/%Y/%m/", blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["sender_email", "received_at"])]

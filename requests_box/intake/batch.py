@@ -390,6 +390,8 @@ def _write(intake, mails: list[_Mail], results: list) -> None:
             outcome=mail.outcome,
             request=mail.request if taken_in else None,
         )
+        if taken_in:
+            mail.receipt.raw.save(f"{mail.ident.key}.eml", ContentFile(mail.raw), save=False)
     MailReceipt.objects.bulk_create([m.receipt for m in receipts])
     for mail in taken:
         if mail.reuses_id is not None:

@@ -178,3 +178,22 @@ def test_a_batch_takes_a_fixed_number_of_queries_whatever_its_size(django_assert
     with django_assert_max_num_queries(20):  # acknowledgements are sent later, by the worker
         results = [result for _source, result in Intake(acknowledge=False).ingest_many(pairs)]
     assert {r.outcome for r in results} == {"created"}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_mail_keeps_its_raw_bytes_whatever_it_becomes(mode, user_a):
+    """A request, a reply, a held related request: the receipt keeps the mail byte for byte; an ignored
+    or quarantined mail keeps it in its own table."""
+    raws = every_kind()
+    take_in(mode, raws)
+
+    def content(field) -> bytes:
+        with field.open("rb") as handle:
+            return handle.read()
+
+    taken = MailReceipt.objects.filter(outcome__in=["created", "reply"]).order_by("pk")
+    kept = {content(receipt.raw) for receipt in taken}
+    for index in (0, 1, 3, 4, 5, 6):
+        assert raws[index] in kept, index
+    assert [content(m.raw) for m in IgnoredMessage.objects.all()] == [raws[7]]
+    assert {raws[8], raws[9], raws[10]} <= {content(q.raw) for q in QuarantinedMessage.objects.all()}
