@@ -9,3 +9,11 @@ def build_generated_report(report_id: int) -> int:
     from home import reports
 
     return reports.build(report_id).page_count
+
+
+@task()
+def prune_generated_reports() -> int:
+    """Forget the reports of more than a week ago, and their files (run daily by the scheduler)."""
+    from home import reports
+
+    return reports.prune()
