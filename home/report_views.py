@@ -19,7 +19,7 @@ def report_page(request, token: str):
         "download_url": reports.download_url(report),
         "status_url": reverse("report_status", args=[report.token]),
         "retry_url": reverse("report_retry", args=[report.token]),
-        "lost": reports._lost(report),
+        "lost": reports.is_lost(report),
     }
     response = render(request, "home/report.html", context)
     response["Cache-Control"] = "no-store"

@@ -77,7 +77,7 @@ def stage_label(report: GeneratedReport) -> str:
     return str(STAGES.get(report.stage, (0, ""))[1])
 
 
-def _lost(report: GeneratedReport) -> bool:
+def is_lost(report: GeneratedReport) -> bool:
     return report.is_building and timezone.now() - report.requested_at > LOST_AFTER
 
 
@@ -89,7 +89,7 @@ def _current(kind: ReportKind, params: dict, language: str, owner=None) -> Gener
     if owner is None:
         return reports.filter(status=ReportStatus.READY).exclude(file="").order_by("-built_at").first()
     mine = reports.filter(owner=owner).exclude(status=ReportStatus.FAILED).order_by("-requested_at").first()
-    if mine is not None and (mine.is_ready or (mine.is_building and not _lost(mine))):
+    if mine is not None and (mine.is_ready or (mine.is_building and not is_lost(mine))):
         return mine
     return None
 
@@ -264,7 +264,7 @@ def status_of(report: GeneratedReport) -> dict:
         "progress": report.progress,
         "stage": stage_label(report),
         "ready": report.is_ready,
-        "failed": report.status == ReportStatus.FAILED,
+        "failed": report.status == ReportStatus.FAILED or is_lost(report),  # the page offers a retry
         "pages": report.page_count if report.is_ready else None,
         "download_url": download_url(report) if report.is_ready else None,
     }
