@@ -6,7 +6,8 @@ Seeds a throwaway database with bench/portfolio_bench.py's data (SQLite by defau
 postgres://…/NAME` drops and recreates NAME), then, each in a fresh process and `--runs` times: what the
 export view does (`request_report`, which enqueues on django-tasks' database backend), then the worker
 inline (`db_worker --batch`) until the PDF is ready; then the same request again (reused, unchanged
-data). Each run starts from an empty set of built PDFs and indicator snapshots (a cold build).
+data). Each run starts from an empty set of built PDFs and indicator snapshots (a cold build), in a process
+that has imported WeasyPrint and rendered one line (as a worker that has run before has).
 Results are appended to bench/results/pdf.md.
 
     .venv/bin/python bench/pdf_bench.py [--runs 3] [--database-url URL]
@@ -59,7 +60,10 @@ def _timed_build(name: str, params: dict, user) -> dict:
 
 def measure(meeting_id: int) -> None:
     """One run (in a fresh process, like a worker that has just started): prints a JSON line."""
-    import weasyprint  # noqa: F401 - a running worker has imported it already
+    import weasyprint
+
+    # A running worker has imported WeasyPrint and loaded its fonts already (fontconfig's first use).
+    weasyprint.HTML(string="<p>Relais DSI</p>").write_pdf()
     from django.contrib.auth.models import User
     from django.utils import timezone
 

@@ -11,6 +11,7 @@
   var percent = section.querySelector("[data-report-percent]");
   var link = section.querySelector("[data-report-link]");
   var failed = section.querySelector("[data-report-failed]");
+  var intro = section.querySelector("[data-report-intro]");
   var delay = 1000;
 
   function show(state) {
@@ -29,9 +30,11 @@
       .then(function (state) {
         show(state);
         if (state.ready) {
+          if (intro) intro.hidden = true;
           link.hidden = false;
           window.location.assign(state.download_url);
         } else if (state.failed) {
+          if (intro) intro.hidden = true;
           failed.hidden = false;
         } else {
           window.setTimeout(poll, delay);
