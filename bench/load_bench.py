@@ -57,6 +57,7 @@ SEED = """
 import json
 from django.contrib.auth.models import Group, User
 from catalogue.models import FamilyPage, ServicePage
+from catalogue.selectors import offered_services
 from directory import roles
 from directory.models import Contact, Directorate
 from directory.services import link_contact_to_user
@@ -78,7 +79,7 @@ browsers = [login(f"bench.metier{i:02d}", c.email, roles.BUSINESS_USERS, c.first
 managers = ["sophie.durand"] + [
     login(f"bench.rrc{i}", f"bench.rrc{i}@groupe-aurelia.fr", roles.RELATIONSHIP_MANAGERS)
     for i in range(1, %(triagers)d)]
-services = list(ServicePage.objects.live().specific())
+services = list(offered_services().specific())  # retired services answer 404 on purpose
 families = list(FamilyPage.objects.live().specific())
 open_requests = Request.objects.exclude(status__in=["resolved", "closed"]).order_by("pk")
 print("BENCHDATA " + json.dumps({

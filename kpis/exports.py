@@ -52,6 +52,7 @@ def csv_rows(report: dict) -> list[list]:
         rows.append(row)
     if scope.company:
         rows += [[], *service_rows(report), [], *maturity_rows(report)]
+    rows += [[], *inbound_rows(report)]
     return [[safe_cell(cell) for cell in row] for row in rows]
 
 
@@ -87,6 +88,25 @@ def maturity_rows(report: dict) -> list[list]:
     return [["maturity", *MATURITY_KEYS]] + [
         [maturity, *(block[key] for key in MATURITY_KEYS)] for maturity, block in by_maturity.items()
     ]
+
+
+INBOUND_TABLES = [
+    ("directorate", "by_directorate"),
+    ("client_type", "by_client_type"),
+    ("service", "by_service"),
+]
+
+
+def inbound_rows(report: dict) -> list[list]:
+    """After a blank line: indicator 6 in full, one row per directorate, client type and service."""
+    inbound = report["inbound"]
+    rows = [["inbound_by", "code", "label", "requests", "requests_previous", "requests_variation_pct"]]
+    for dimension, key in INBOUND_TABLES:
+        rows.extend(
+            [dimension, row.code, row.label, row.requests, row.previous, row.variation]
+            for row in inbound[key]
+        )
+    return rows
 
 
 def report_csv_response(report: dict, filename: str):

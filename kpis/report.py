@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from directory.models import Directorate
 from home.reports import ReportKind
-from kpis import charts, dashboard, freshness
+from kpis import charts, dashboard, freshness, inbound
 from kpis.dashboard import PeriodChoice, Scope
 from kpis.freshness import indicators_covering
 from kpis.models import TargetChange
@@ -173,6 +173,7 @@ def build_report(scope: Scope, choice: PeriodChoice) -> dict:
         "charts": chart_list,
         "scope": scope,
         "service_titles": service_titles,
+        "inbound": inbound.inbound(period, result, previous, scope, names, service_titles),
         "as_of": freshness.as_of(period),
         "has_data": dashboard.has_data(
             result["company"] if scope.company else result["directorates"][codes[0]]

@@ -16,7 +16,8 @@ def database_counts() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"directory", "auth", "catalogue", "requests_box", "committees", "kpis"}
+        if model._meta.app_label
+        in {"directory", "auth", "catalogue", "requests_box", "committees", "kpis", "communications"}
     }
 
 
@@ -47,6 +48,21 @@ def test_seed_demo_builds_the_company_lets_each_login_in_and_is_idempotent(clien
     camille = User.objects.get(username="camille.martin")
     assert camille.contact.entity.code == "DCOM-GC"
     assert Contact.objects.get(email="nadia.lefebvre@groupe-aurelia.fr").is_correspondent
+
+    # Communication has a history in the dashboard's default period and events ahead with a waiting list.
+    from django.utils import timezone
+
+    from communications.models import Event, Registration
+    from communications.selectors import communication_summary
+    from kpis.dashboard import default_ref, period_of
+
+    quarter = period_of("quarter", default_ref(timezone.localdate()))
+    summary = communication_summary(quarter.start_at, quarter.end_at)
+    assert len(summary["campaigns"]) == 2 and summary["totals"]["delivered"] > 100
+    assert summary["totals"]["clicks"] > 0 and summary["events"][0][1]["attended"] > 0
+    upcoming = Event.objects.filter(starts_at__gt=timezone.now())
+    assert upcoming.count() == 2
+    assert Registration.objects.filter(event__in=upcoming, status="waiting").exists()
 
     # Run again (writing the data as a workbook this time): nothing is added or lost.
     first = database_counts()

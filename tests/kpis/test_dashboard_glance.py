@@ -189,4 +189,76 @@ def test_the_dashboard_runs_the_same_queries_with_5_and_50_directorates(
     IndicatorSnapshot.objects.all().delete()
     with django_assert_max_num_queries(len(five.captured_queries)):
         page = client.get(DASHBOARD, Q3_PARAMS).content.decode()
-    assert len(re.findall(r'<th scope="row"><a href="/indicateurs/direction/', page)) == 52
+    heatmap = page.split('class="kpi-heatmap"')[1].split("</table>")[0]
+    assert len(re.findall(r'<th scope="row"><a href="/indicateurs/direction/', heatmap)) == 52
+    inbound = page.split('id="inbound"')[1].split("</details>")[0]
+    assert len(re.findall(r'<th scope="row"><a href="/indicateurs/direction/', inbound)) == 52
+
+
+# --- indicator 6 in full ------------------------------------------------------------------------------
+# Q3 against Q2: DCOM 3 (2 on S1, 1 without service) against 1; DRH 1 against 1. DCOM-GC is "metier",
+# DRH-PAIE "fonctionnelle"; every Q2 request has no service.
+
+
+def _rows(rows) -> list[tuple]:
+    return [(row.label, row.requests, row.previous, row.variation, row.trend) for row in rows]
+
+
+def test_indicator_6_by_directorate_client_type_and_service_on_the_dashboard(client_for, cio):
+    response = client_for(cio).get(DASHBOARD, Q3_PARAMS)
+    inbound = response.context["inbound"]
+    assert _rows(inbound["by_directorate"]) == [
+        ("Direction Commerciale", 3, 1, 200.0, "up"),
+        ("Direction des Ressources Humaines", 1, 1, 0.0, "same"),
+    ]
+    assert _rows(inbound["by_client_type"]) == [
+        ("Métier", 3, 1, 200.0, "up"),
+        ("Fonctionnelle", 1, 1, 0.0, "same"),
+        ("Filiale", 0, 0, None, None),
+        ("Externe", 0, 0, None, None),
+    ]
+    assert _rows(inbound["by_service"]) == [
+        ("Sans service", 2, 2, 0.0, "same"),
+        ("Messagerie", 2, 0, None, "new"),
+    ]
+    page = response.content.decode()
+    section = page.split('id="inbound"')[1].split("</details>")[0]
+    assert "4 demandes reçues sur la période, contre 2 sur la période précédente" in section
+    assert "+200 %" in section and "nouveau (aucune avant)" in section
+    assert '<a href="#inbound-title">' in page
+
+
+def test_indicator_6_for_a_correspondent_is_their_directorate_by_service(client_for, correspondent_a):
+    inbound = client_for(correspondent_a).get(DASHBOARD, Q3_PARAMS).context["inbound"]
+    assert inbound["by_directorate"] == []
+    assert _rows(inbound["by_client_type"]) == [
+        ("Métier", 3, 1, 200.0, "up"),
+        ("Fonctionnelle", 0, 0, None, None),
+        ("Filiale", 0, 0, None, None),
+        ("Externe", 0, 0, None, None),
+    ]
+    assert _rows(inbound["by_service"]) == [
+        ("Messagerie", 2, 0, None, "new"),
+        ("Sans service", 1, 1, 0.0, "same"),
+    ]
+
+
+def test_indicator_6_in_the_csv_and_the_pdf(client_for, cio):
+    import csv
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.kpis.test_dashboard import CSV, PDF
+
+    rows = list(csv.reader(io.StringIO(client_for(cio).get(CSV, Q3_PARAMS).content.decode())))
+    start = rows.index(
+        ["inbound_by", "code", "label", "requests", "requests_previous", "requests_variation_pct"]
+    )
+    table = {(r[0], r[1]): r[2:] for r in rows[start + 1 :] if r}
+    assert table[("directorate", "DCOM")] == ["Direction Commerciale", "3", "1", "200.0"]
+    assert table[("client_type", "metier")][1:] == ["3", "1", "200.0"]
+    assert table[("service", "S1")] == ["Messagerie", "2", "0", ""]
+    pdf = client_for(cio).get(PDF, Q3_PARAMS)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Demandes entrantes" in text and "Par type de client" in text and "Messagerie" in text

@@ -19,6 +19,7 @@ DEMO_MODULES = (
     "requests_box.demo",
     "committees.demo",
     "kpis.demo",
+    "communications.demo",
 )
 
 
