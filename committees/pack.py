@@ -2,11 +2,16 @@
 committee, its open and late requests, complaints, survey results, projects, the actions carried over
 and the services to suggest. Read-only, in a fixed number of queries whatever the amount of data."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, time
+from pathlib import Path
 
 from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from committees.cadence import add_months
 from committees.models import Action, ActionStatus, Meeting, MeetingStatus, Project
@@ -15,6 +20,7 @@ from directory.portfolio import LIVE_PROJECT_STATUSES
 from directory.satisfaction import satisfaction_of
 from directory.selectors import relationship_manager_for
 from directory.usage import DirectorateSuggestion, suggestions_for_directorate
+from home.reports import ReportKind
 from kpis.coverage import entities_in_company_on
 from kpis.models import SurveyAnswer
 from requests_box.models import FINISHED, Kind, Request, Status
@@ -150,3 +156,81 @@ def build_pack(meeting: Meeting) -> Pack:
         entity_count=len(entities),
         built_at=now,
     )
+
+
+# --- the pack's PDF, built in the background (home/reports.py) ---------------------------------------
+
+
+def _meeting(params: dict) -> Meeting:
+    return Meeting.objects.select_related("committee__directorate").get(pk=params["meeting"])
+
+
+def _check(user, params: dict) -> None:
+    """The pack holds the directorate's internal figures: relationship managers and the CIO only."""
+    from committees import access
+
+    access.require_reader(user)
+    access.access_meeting(user, params["meeting"])
+
+
+def _version(params: dict) -> str:
+    """The data the pack shows: the indicators' data (requests, answers, projects, entities… each change
+    is a DataChange), the committee's meetings and actions, and the day (lateness moves with it)."""
+    from kpis.freshness import last_change
+
+    meeting = _meeting(params)
+    committee = meeting.committee
+    meetings = Meeting.objects.filter(committee_id=committee.pk).order_by("pk")
+    actions = Action.objects.filter(meeting__committee_id=committee.pk).order_by("pk")
+    state = (
+        (committee.name, committee.level, committee.cadence_months, committee.directorate_id),
+        list(meetings.values_list("pk", "scheduled_at", "status")),
+        list(
+            actions.values_list(
+                "pk", "title", "status", "due_on", "closed_on", "owner_id", "service_id", "project_id"
+            )
+        ),
+    )
+    digest = hashlib.sha256(repr(state).encode()).hexdigest()[:24]
+    return f"{last_change().isoformat()}|{timezone.localdate()}|{digest}"
+
+
+def _title(params: dict) -> str:
+    meeting = _meeting(params)
+    return _("Preparation pack (PDF) · %(committee)s, %(date)s") % {
+        "committee": meeting.committee.name,
+        "date": date_format(meeting.local_date, "j F Y"),
+    }
+
+
+def _html(pack: Pack) -> str:
+    from committees.printing import pack_html
+
+    return pack_html(pack)
+
+
+def _attach(report) -> None:
+    from committees.services import attach_pack
+
+    attach_pack(_meeting(report.parameters), author=report.owner, report=report)
+
+
+def _file_name(params: dict) -> str:
+    from committees.services import pack_file_name
+
+    return pack_file_name(_meeting(params))
+
+
+PACK_PDF = ReportKind(
+    name="committee_pack",
+    title=_title,
+    check=_check,
+    key=lambda params: f"meeting:{params['meeting']}",
+    version=_version,
+    gather=lambda params: build_pack(_meeting(params)),
+    html=_html,
+    stylesheet=Path(__file__).resolve().parent / "print" / "minutes.css",
+    file_name=_file_name,
+    back_url=lambda params: reverse("committees:meeting_pack", args=[params["meeting"]]),
+    follow_ups={"attach": _attach},
+)

@@ -254,7 +254,8 @@ def set_action_status(action: Action, *, status: str, on: date | None = None) ->
 
 def send_invitations(meeting: Meeting, *, organizer=None, with_pack: bool = False) -> int:
     """E-mail the attendees an invitation with the meeting as an iCalendar request (and, if asked, the
-    preparation pack attached to the meeting); returns the number of recipients."""
+    preparation pack attached to the meeting, built and attached first when none is); returns the number
+    of recipients."""
     from email.mime.text import MIMEText
 
     recipients = sorted(
@@ -283,6 +284,8 @@ def send_invitations(meeting: Meeting, *, organizer=None, with_pack: bool = Fals
     part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
     message.attach(part)
     attached = getattr(meeting, "pack", None) if with_pack else None
+    if with_pack and attached is None:  # asked for before any was attached: built now (a background task)
+        attached = attach_pack(meeting, author=organizer)
     if attached is not None:
         with attached.file.open("rb") as pdf:
             message.attach(pack_file_name(meeting), pdf.read(), "application/pdf")
@@ -398,29 +401,32 @@ def pack_file_name(meeting: Meeting) -> str:
     )
 
 
-@transaction.atomic
-def attach_pack(meeting: Meeting, *, author=None):
-    """Build the meeting's preparation pack now and attach it (replacing the one attached before)."""
-    import time as clock
-
+def attach_pack(meeting: Meeting, *, author=None, report=None):
+    """Attach the meeting's preparation pack (replacing the one attached before): the PDF `report` built
+    in the background, else a current built one, else one built now (this is for background tasks and
+    follow-ups of a build; the views start a build instead, home/reports.py)."""
     from django.core.files.base import ContentFile
 
     from committees.models import MeetingPack
-    from committees.pack import build_pack
-    from committees.printing import pack_pdf
+    from committees.pack import period_of
+    from home import reports
 
-    started = clock.perf_counter()
-    pack = build_pack(meeting)
-    pdf = pack_pdf(pack)
-    attached, _created = MeetingPack.objects.select_for_update().get_or_create(
-        meeting=meeting, defaults={"period_start": pack.start, "period_end": pack.end}
-    )
-    old_name = attached.file.name
-    attached.file.save(pack_file_name(meeting), ContentFile(pdf), save=False)
-    attached.period_start, attached.period_end = pack.start, pack.end
-    attached.built_at, attached.built_by = timezone.now(), author
-    attached.build_seconds = round(clock.perf_counter() - started, 3)
-    attached.save()
-    if old_name and old_name != attached.file.name:
-        transaction.on_commit(lambda: attached.file.storage.delete(old_name))
+    if report is None:
+        report = reports.built_pdf("committee_pack", {"meeting": meeting.pk}, author)
+    with report.file.open("rb") as built:
+        pdf = built.read()
+    _previous, start, _now = period_of(meeting)
+    end = min(meeting.scheduled_at, report.started_at or report.built_at)
+    with transaction.atomic():
+        attached, _created = MeetingPack.objects.select_for_update().get_or_create(
+            meeting=meeting, defaults={"period_start": start, "period_end": end}
+        )
+        old_name = attached.file.name
+        attached.file.save(pack_file_name(meeting), ContentFile(pdf), save=False)
+        attached.period_start, attached.period_end = start, end
+        attached.built_at, attached.built_by = report.built_at, author
+        attached.build_seconds = report.build_seconds or 0
+        attached.save()
+        if old_name and old_name != attached.file.name:
+            transaction.on_commit(lambda: attached.file.storage.delete(old_name))
     return attached

@@ -17,6 +17,7 @@ from committees.forms import ActionForm, ActionStatusForm, AttendanceForm, Decis
 from committees.models import ActionStatus, MeetingStatus
 from committees.tasks import send_meeting_invitations
 from directory.models import Contact, Entity
+from home import reports
 
 PER_PAGE = 50
 
@@ -198,24 +199,31 @@ def meeting_pack(request, pk):
 
 
 def meeting_pack_pdf(request, pk):
-    from committees.pack import build_pack
-    from committees.printing import pack_pdf
-
+    """Starts (or reuses) the pack's PDF built in the background: the file when ready, else its progress."""
     access.require_reader(request.user)
     meeting = access.access_meeting(request.user, pk)
-    response = HttpResponse(pack_pdf(build_pack(meeting)), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{services.pack_file_name(meeting)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    params = {"meeting": meeting.pk}
+    report = reports.request_report("committee_pack", params, request.user, language=request.LANGUAGE_CODE)
+    return reports.redirect_to(report)
 
 
 @require_POST
 def meeting_pack_attach(request, pk):
+    """Attaches the pack's built PDF to the meeting: at once when a current one is built, else as soon
+    as its background build ends (the progress page says so)."""
     access.require_manager(request.user)
     meeting = access.access_meeting(request.user, pk)
-    services.attach_pack(meeting, author=request.user)
-    messages.success(request, _("The preparation pack is attached to the meeting."))
-    return redirect("committees:meeting_detail", pk=meeting.pk)
+    report = reports.request_report(
+        "committee_pack", {"meeting": meeting.pk}, request.user, language=request.LANGUAGE_CODE,
+        follow_up="attach",
+    )  # fmt: skip
+    if report.is_ready:
+        messages.success(request, _("The preparation pack is attached to the meeting."))
+        return redirect("committees:meeting_detail", pk=meeting.pk)
+    messages.info(
+        request, _("The preparation pack is being built; it will be attached to the meeting when ready.")
+    )
+    return redirect(reports.page_url(report))
 
 
 def meeting_pack_file(request, pk):

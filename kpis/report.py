@@ -1,12 +1,23 @@
 """What the dashboard page and its PDF show for a scope and a period: cards, charts and their tables."""
 
+import datetime as dt
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from directory.models import Directorate
+from home.reports import ReportKind
 from kpis import charts, dashboard, freshness, inbound
 from kpis.dashboard import PeriodChoice, Scope
 from kpis.freshness import indicators_covering
+from kpis.models import TargetChange
+from kpis.periods import Period
 
 
 def _month_label(month) -> str:
@@ -168,3 +179,76 @@ def build_report(scope: Scope, choice: PeriodChoice) -> dict:
             result["company"] if scope.company else result["directorates"][codes[0]]
         ),
     }
+
+
+# --- the dashboard's PDF, built in the background (home/reports.py) ----------------------------------
+
+
+def pdf_parameters(scope: Scope, choice: PeriodChoice) -> dict:
+    return {
+        "scope": "" if scope.company else scope.directorate.code,
+        "period": choice.kind,
+        "start": choice.period.start.isoformat(),
+        "end": choice.period.end.isoformat(),
+    }
+
+
+def _choice(params: dict) -> PeriodChoice:
+    start, end = (dt.date.fromisoformat(params[name]) for name in ("start", "end"))
+    return PeriodChoice(params["period"], Period(start, end))
+
+
+def _check(user, params: dict) -> None:
+    """Who reads the dashboard reads its PDF: the CIO and relationship managers the company's, a
+    correspondent their directorate's; the scope is the reader's own, never another."""
+    scope = dashboard.scope_for(user)  # PermissionDenied for everybody else
+    if ("" if scope.company else scope.directorate.code) != params["scope"]:
+        raise PermissionDenied
+
+
+def _version(params: dict) -> str:
+    """The indicators' data (any change to it is a DataChange), the targets, and the day (the month in
+    progress and the printing date move with it)."""
+    targets = TargetChange.objects.aggregate(last=Max("changed_at"))["last"]
+    changed = freshness.last_change().isoformat()
+    return "|".join([changed, targets.isoformat() if targets else "-", str(timezone.localdate())])
+
+
+def _gather(params: dict) -> dict:
+    code = params["scope"]
+    scope = Scope(Directorate.objects.get(code=code)) if code else Scope()
+    return build_report(scope, _choice(params))
+
+
+def _file_name(params: dict) -> str:
+    choice = _choice(params)
+    who = params["scope"] or "entreprise"
+    return f"indicateurs-{who}-{choice.period.start:%Y%m%d}-{choice.period.end:%Y%m%d}.pdf"
+
+
+def _title(params: dict) -> str:
+    return _("Relations-Clients indicators (PDF) · %(period)s") % {"period": _choice(params).label}
+
+
+def _back_url(params: dict) -> str:
+    return f"{reverse('kpis:dashboard')}?{urlencode(_choice(params).params())}"
+
+
+def _html(report: dict) -> str:
+    from kpis.exports import report_html
+
+    return report_html(report)
+
+
+DASHBOARD_PDF = ReportKind(
+    name="kpis_dashboard",
+    title=_title,
+    check=_check,
+    key=lambda params: ":".join([params["scope"] or "*", params["period"], params["start"], params["end"]]),
+    version=_version,
+    gather=_gather,
+    html=_html,
+    stylesheet=Path(__file__).resolve().parent / "print" / "dashboard.css",
+    file_name=_file_name,
+    back_url=_back_url,
+)

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import Directorate
+from home import reports
 from kpis import dashboard, exports, targets
 from kpis.forms import PeriodForm, TargetForm
 from kpis.freshness import indicators_covering
-from kpis.report import build_report
+from kpis.report import build_report, pdf_parameters
 
 PER_PAGE = 50
 
@@ -126,12 +127,15 @@ def export_csv(request):
 
 
 def export_pdf(request):
-    report, error = _export_report(request)
-    if error:
-        return error
-    response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "pdf")}"'
-    return response
+    """Starts (or reuses) the PDF built in the background: the file when ready, else its progress page."""
+    scope = dashboard.scope_for(request.user)
+    form = _period_form(request)
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    params = pdf_parameters(scope, form.cleaned_data["choice"])
+    report = reports.request_report("kpis_dashboard", params, request.user, language=request.LANGUAGE_CODE)
+    return reports.redirect_to(report)
 
 
 def target_list(request, code: str | None = None):

@@ -47,6 +47,7 @@ def jobs() -> list[Job]:
         Job("send_surveys", "kpis.surveys.tasks.send_due_surveys", every["send_surveys"]),
         Job("refresh_indicators", "kpis.tasks.refresh_standard_periods", every["refresh_indicators"]),
         Job("event_reminders", "communications.tasks.send_event_reminders", every["event_reminders"]),
+        Job("prune_reports", "home.tasks.prune_generated_reports", every["prune_reports"]),
         Job(
             "sync_directory",
             "accounts.tasks.sync_directory",

@@ -332,6 +332,8 @@ SCHEDULER_INTERVALS = {
     "refresh_indicators": envint("SCHEDULE_REFRESH_INDICATORS_SECONDS", 3600),
     "sync_directory": envint("SCHEDULE_SYNC_DIRECTORY_SECONDS", 3600),
     "event_reminders": envint("SCHEDULE_EVENT_REMINDERS_SECONDS", 3600),
+    # Generated PDFs (home/reports.py) older than a week are forgotten, and their files deleted.
+    "prune_reports": envint("SCHEDULE_PRUNE_REPORTS_SECONDS", 86400),
 }
 # `manage.py worker` beats every few seconds; a worker silent for longer is lost and its task retried.
 WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 10)

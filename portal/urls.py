@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("", include("operations.urls")),
+    path("", include("home.urls")),
     # Wagtail's logout also ends the company (OpenID) session when the login came from it.
     path("admin/logout/", AdminLogoutView.as_view()),
     path("admin/", include(wagtailadmin_urls)),

@@ -19,6 +19,7 @@ from requests_box.models import Kind, Request, Status
 from tests.catalogue.print_helpers import pdf_pages
 from tests.committees.test_documents import smtp_server  # noqa: F401 - fixture
 from tests.directory.conftest import answer, bulk_requests, make_entity, make_services, subscribe
+from tests.home.report_helpers import fetch_pdf
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -170,17 +171,17 @@ def test_the_pack_suggests_services_to_the_directorates_entities(meetings, entit
 def test_who_opens_the_pack(request, client_for, history, persona, status):
     client = client_for(request.getfixturevalue(persona))
     page = client.get(reverse("committees:meeting_pack", args=[history.pk]))
-    pdf = client.get(reverse("committees:meeting_pack_pdf", args=[history.pk]))
+    pdf = client.get(reverse("committees:meeting_pack_pdf", args=[history.pk]), follow=True)
     assert (page.status_code, pdf.status_code) == (status, status)
+    if status == 200:
+        assert b"".join(pdf.streaming_content).startswith(b"%PDF")
 
 
 def test_the_page_and_the_pdf_show_the_pack_in_french(client_for, relationship_manager, history):
     client = client_for(relationship_manager)
     html = client.get(reverse("committees:meeting_pack", args=[history.pk])).content.decode()
     assert "Dossier de préparation" in html and "Demandes reçues" in html and "Très bon suivi" in html
-    response = client.get(reverse("committees:meeting_pack_pdf", args=[history.pk]))
-    assert response["Content-Type"] == "application/pdf"
-    text = " ".join(pdf_pages(response.content))
+    text = " ".join(pdf_pages(fetch_pdf(client, reverse("committees:meeting_pack_pdf", args=[history.pk]))))
     assert "Comité tactique DCOM" in text and "Demandes résolues" in text and "R-OPENLATE" in text
     assert "Refonte CRM" in text and "Relancer l'audit" in text and "Ancien projet" not in text
 

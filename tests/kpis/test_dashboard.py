@@ -27,6 +27,7 @@ from kpis.indicators import compute_indicators
 from kpis.models import IndicatorSnapshot, IndicatorTarget, Subscription, Survey, SurveyAnswer
 from kpis.periods import Period
 from requests_box.models import Request
+from tests.home.report_helpers import fetch_pdf
 
 PARIS = ZoneInfo("Europe/Paris")
 D = dt.date
@@ -152,8 +153,8 @@ def test_a_correspondents_exports_hold_only_their_directorate(client_for, world,
     rows = list(csv.reader(io.StringIO(client.get(CSV, Q3_PARAMS).content.decode())))
     assert rows[0] == ["indicator", "DCOM"]
     assert all("DRH" not in cell for row in rows for cell in row)
-    pdf = client.get(PDF, Q3_PARAMS)
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    pdf = fetch_pdf(client, PDF, Q3_PARAMS)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Direction Commerciale" in text and "Ressources Humaines" not in text
 
 
@@ -312,9 +313,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(client_for, world, ci
 
 
 def test_the_pdf_opens_and_holds_the_indicators(client_for, world, relationship_manager):
-    response = client_for(relationship_manager).get(PDF, Q3_PARAMS)
-    assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(fetch_pdf(client_for(relationship_manager), PDF, Q3_PARAMS)))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     for title in ("Satisfaction", "Part conservée", "Variation des demandes", "Direction Commerciale"):
         assert title in text

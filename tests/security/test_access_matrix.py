@@ -26,6 +26,7 @@ from wagtail.documents import get_document_model
 from catalogue.models import ServicePage
 from committees import services as committee_services
 from committees.models import Committee, CommitteeMember, Level, Meeting, MeetingPack, MeetingStatus
+from home.models import GeneratedReport
 from kpis.models import InvitationStatus, Survey, SurveyInvitation, SurveyKind
 from kpis.surveys import services as survey_services
 from requests_box import services as box_services
@@ -142,6 +143,14 @@ MATRIX: dict[str, Row] = {
     "operations_admin": Row("get", no_args, set()),  # superusers only: none of the personas
     "authenticator_setup": Row("get", no_args, ALL),  # each person's own authenticator app
     "home": Row("get", no_args, ALL),
+    # -- PDFs built in the background (home/reports.py): reached by an unguessable token, by their
+    # owner only (here the CIO's export of the dashboard), while the owner may read the document.
+    "report": Row("get", lambda w: {"token": w["report"].token}, {"cio"}),
+    "report_status": Row("get", lambda w: {"token": w["report"].token}, {"cio"}, check=is_json),
+    "report_download": Row(
+        "get", lambda w: {"token": w["report"].token}, {"cio"}, check=is_download("application/pdf")
+    ),
+    "report_retry": Row("post", lambda w: {"token": w["report"].token}, {"cio"}),
     "wagtail_serve": Row("get", lambda w: (w["service_path"],), ALL),
     # -- directory
     "directory:entity_list": Row("get", no_args, READERS),
@@ -357,6 +366,12 @@ EXTRA_CASES = {
     "committees:meeting_detail[unpublished]": (
         "committees:meeting_detail",
         Row("get", lambda w: {"pk": w["unpublished_meeting"].pk}, READERS),
+    ),
+    # The preparation pack a relationship manager had built: theirs only, not even the CIO's.
+    "report[pack]": ("report", Row("get", lambda w: {"token": w["pack_report"].token}, RM)),
+    "report_download[pack]": (
+        "report_download",
+        Row("get", lambda w: {"token": w["pack_report"].token}, RM, check=is_download("application/pdf")),
     ),
     "committees:meeting_pdf[unpublished]": (
         "committees:meeting_pdf",
@@ -637,6 +652,17 @@ def world(
         seats=50,
     )
     comms_events.register(event=event, contact=user_a.contact)
+    report = GeneratedReport.objects.create(
+        owner=cio, kind="kpis_dashboard", key="*:quarter:2026-07-01:2026-10-01", version="v",
+        parameters={"scope": "", "period": "quarter", "start": "2026-07-01", "end": "2026-10-01"},
+        status="ready", progress=100, file=ContentFile(blank_pdf(), name="indicateurs.pdf"),
+        file_name="indicateurs.pdf",
+    )  # fmt: skip
+    pack_report = GeneratedReport.objects.create(
+        owner=relationship_manager, kind="committee_pack", key=f"meeting:{meeting.pk}", version="v",
+        parameters={"meeting": meeting.pk}, status="ready", progress=100,
+        file=ContentFile(blank_pdf(), name="dossier.pdf"), file_name="dossier.pdf",
+    )  # fmt: skip
     document = get_document_model()(title="Catalogue PDF")
     document.file.save("catalogue.pdf", ContentFile(b"%PDF-1.4 catalogue"), save=True)
     return {
@@ -660,6 +686,8 @@ def world(
         "ignored": ignored,
         "committee": committee,
         "meeting": meeting,
+        "report": report,
+        "pack_report": pack_report,
         "unpublished_meeting": unpublished,
         "action": action,
         "contact_a": user_a.contact,
