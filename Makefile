@@ -34,7 +34,7 @@ run: system-deps $(VENV)/.installed-run
 	$(PY) manage.py seed_demo
 	@echo "Relais DSI on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py db_worker --queue-name default >var/worker.log 2>&1 & \
+	  $(PY) manage.py worker --queue-name default --no-reload >var/worker.log 2>&1 & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: install what the tests need (Python and Debian packages), lint, run every test.
