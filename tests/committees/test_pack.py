@@ -4,7 +4,6 @@ attached to the meeting and to its invitation if asked."""
 
 import datetime as dt
 import email
-import time
 from email import policy
 
 import pytest
@@ -252,7 +251,5 @@ def test_the_pack_runs_the_same_queries_with_1_or_50_entities_and_100_or_10000_r
     pack = response.context["pack"]
     assert pack.figures["received"] == 10000 + 1000 and pack.entity_count == 51
     assert len(pack.open_requests) == 30 and pack.suggestions[0].service.code == "VISIO"
-    started = time.perf_counter()
+    # Its speed is measured by bench/pdf_bench.py (bench/results/pdf.md), not timed here.
     assert pack_pdf(build_pack(upcoming)).startswith(b"%PDF")
-    seconds = time.perf_counter() - started
-    assert seconds < 10, f"the pack PDF took {seconds:.1f} s"
