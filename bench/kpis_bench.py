@@ -33,6 +33,7 @@ parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
 parser.add_argument("--requests", type=int, default=1_000_000)
 parser.add_argument("--answers", type=int, default=100_000)
 parser.add_argument("--keep", action="store_true", help="reuse the database of a previous run if present")
+parser.add_argument("--build-only", action="store_true", help="build the database (for a later --keep run)")
 args = parser.parse_args()
 
 SQLITE_PATH = ROOT / "var" / "bench-kpis.sqlite3"
@@ -153,36 +154,9 @@ def build() -> None:
                 subs.append(Subscription(service=service, entity=entity, start=start, end=end))
     Subscription.objects.bulk_create(subs, batch_size=10_000)
     log(f"{args.requests:,} requests")
+    insert_requests(entities, services)
     origin = dt.datetime(2024, 1, 1, tzinfo=PARIS)
     span = int((dt.datetime(2027, 1, 1, tzinfo=PARIS) - origin).total_seconds())
-    kinds = ["simple"] * 6 + ["complexe"] * 2 + ["projet", "reclamation"]
-    responses = ["email", "email", "telephone", "rendez_vous", "visite", "livraison", ""]
-    batch = []
-    for i in range(args.requests):
-        received = origin + dt.timedelta(seconds=rng.randrange(span))
-        resolved = received + dt.timedelta(hours=rng.lognormvariate(3, 1)) if rng.random() < 0.85 else None
-        entity = entities[rng.randrange(ENTITIES)] if rng.random() < 0.95 else None
-        batch.append(
-            Request(
-                reference=f"REQ-{received.year}-{i:07d}"[:20],
-                received_at=received,
-                channel="email",
-                entity=entity,
-                service=services[rng.randrange(SERVICES)] if rng.random() < 0.7 else None,
-                subject="Demande",
-                kind=rng.choice(kinds),
-                deadline=received + dt.timedelta(days=7),
-                status="resolved" if resolved else "new",
-                resolved_at=resolved,
-                response_type=rng.choice(responses) if resolved else "",
-            )
-        )
-        if len(batch) == 20_000:
-            Request.objects.bulk_create(batch)
-            batch = []
-            if i % 200_000 < 20_000:
-                log(f"  {i + 1:,}")
-    Request.objects.bulk_create(batch)
     log(f"{args.answers:,} survey answers, interactions, projects")
     surveys = [
         Survey.objects.create(code=f"S-{k}", title=k, kind=k)
@@ -232,6 +206,73 @@ def build() -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     log("built")
+
+
+def insert_requests(entities, services) -> None:
+    """The requests as raw rows (executemany on SQLite, COPY on PostgreSQL): ten times faster than
+    `bulk_create`. Every column comes from an unsaved request's own values (defaults included), with
+    the measured ones (dates, entity, service, kind, status, response type) drawn at random."""
+    from requests_box.models import Request
+
+    origin = dt.datetime(2024, 1, 1, tzinfo=PARIS)
+    span = int((dt.datetime(2027, 1, 1, tzinfo=PARIS) - origin).total_seconds())
+    kinds = ["simple"] * 6 + ["complexe"] * 2 + ["projet", "reclamation"]
+    responses = ["email", "email", "telephone", "rendez_vous", "visite", "livraison", ""]
+    template = Request(subject="Demande", channel="email", deadline=origin)
+    fields = [f for f in Request._meta.concrete_fields if not f.primary_key]
+    base = {f.attname: f.pre_save(template, add=True) for f in fields}
+    columns = [f.column for f in fields]
+    index = {f.attname: i for i, f in enumerate(fields)}
+    entity_ids = [e.pk for e in entities]
+    service_ids = [s.pk for s in services]
+    postgres = connection.vendor == "postgresql"
+
+    def moment(value):
+        return value if postgres else connection.ops.adapt_datetimefield_value(value.astimezone(dt.UTC))
+
+    prepared = [
+        None if v is None else f.get_db_prep_save(v, connection)
+        for f, v in zip(fields, base.values(), strict=True)
+    ]
+    if not postgres:
+        prepared = [moment(v) if isinstance(v, dt.datetime) else v for v in prepared]
+
+    def rows():
+        for i in range(args.requests):
+            received = origin + dt.timedelta(seconds=rng.randrange(span))
+            resolved = (
+                received + dt.timedelta(hours=rng.lognormvariate(3, 1)) if rng.random() < 0.85 else None
+            )
+            row = list(prepared)
+            row[index["reference"]] = f"REQ-{received.year}-{i:07d}"[:20]
+            row[index["received_at"]] = moment(received)
+            row[index["entity_id"]] = entity_ids[rng.randrange(ENTITIES)] if rng.random() < 0.95 else None
+            row[index["service_id"]] = service_ids[rng.randrange(SERVICES)] if rng.random() < 0.7 else None
+            row[index["kind"]] = rng.choice(kinds)
+            row[index["deadline"]] = moment(received + dt.timedelta(days=7))
+            row[index["status"]] = "resolved" if resolved else "new"
+            row[index["resolved_at"]] = moment(resolved) if resolved else None
+            row[index["response_type"]] = rng.choice(responses) if resolved else ""
+            yield row
+            if i % 200_000 == 199_999:
+                log(f"  {i + 1:,}")
+
+    table = Request._meta.db_table
+    with connection.cursor() as cursor:
+        if postgres:
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows():
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+            batch = []
+            for row in rows():
+                batch.append(row)
+                if len(batch) == 50_000:
+                    cursor.executemany(sql, batch)
+                    batch = []
+            cursor.executemany(sql, batch)
 
 
 def median_time(fn, runs: int = 3) -> float:
@@ -299,6 +340,8 @@ def main() -> None:
     started = time.perf_counter()
     build()
     log(f"build took {time.perf_counter() - started:.0f} s")
+    if args.build_only:
+        return
     from requests_box.models import Request
 
     count = Request.objects.count()
