@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kpis.aggregate_models import RequestDayCount  # noqa: F401 - the indicators' daily counts
+
 
 class Subscription(models.Model):
     """An entity's use of a service over time: active at d when start <= d < end (no end: still active)."""

@@ -230,6 +230,9 @@ def _bulk(intake, items):
         )
         requests.append(item.request)
     Request.objects.bulk_create(requests)
+    from kpis import aggregates  # bulk_create sends no signal: the indicators' daily counts, once
+
+    aggregates.refresh_requests(requests)
     new_indexes = {item.index for item in new_items}
     by_index = {item.index: item for item in accepted}
     for item in accepted:
