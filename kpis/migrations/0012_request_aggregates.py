@@ -1,6 +1,18 @@
-"""Daily request counts for the indicators (kpis/aggregates.py), filled from the existing requests."""
+"""Daily request counts for the indicators (kpis/aggregates.py), filled from the existing requests.
+
+Also the covering indexes the indicators' range scans read (0008): on SQLite, every later migration
+that rebuilt the requests table (requests_box 0005-0010) dropped them, so they are created again if
+missing; the resolved-date one now also covers the commitments kept (deadline_met, service)."""
 
 from django.db import migrations, models
+
+
+RECEIVED_COVER = "CREATE INDEX IF NOT EXISTS kpis_req_received_cover ON requests_box_request "
+RECEIVED_COVER += "(received_at, entity_id, kind, service_id)"
+RESOLVED_COVER = "CREATE INDEX IF NOT EXISTS kpis_req_resolved_cover ON requests_box_request "
+RESOLVED_COVER += "(resolved_at, kind, entity_id, received_at, response_type)"
+RESOLVED_KEPT_COVER = "CREATE INDEX IF NOT EXISTS kpis_req_resolved_kept_cover ON requests_box_request "
+RESOLVED_KEPT_COVER += "(resolved_at, kind, entity_id, received_at, response_type, deadline_met, service_id)"
 
 
 def fill(apps, schema_editor):
@@ -49,6 +61,11 @@ class Migration(migrations.Migration):
             options={
                 "indexes": [models.Index(fields=["measure", "day"], name="kpis_daycount_measure_day")],
             },
+        ),
+        migrations.RunSQL(RECEIVED_COVER, migrations.RunSQL.noop),
+        migrations.RunSQL(
+            [RESOLVED_KEPT_COVER, "DROP INDEX IF EXISTS kpis_req_resolved_cover"],
+            ["DROP INDEX IF EXISTS kpis_req_resolved_kept_cover", RESOLVED_COVER],
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
