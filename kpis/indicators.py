@@ -39,8 +39,8 @@ def compute_indicators(period: Period, *, from_requests: bool = False) -> dict:
     The request counts read the daily aggregates (kpis/aggregates.py); `from_requests` counts them on
     the requests table instead, the reference that the tests compare the aggregates with."""
     previous = period.previous()
-    directorates = dict(Directorate.objects.values_list("id", "code"))
-    directorate_codes = sorted(directorates.values())
+    directorates = dict(Directorate.objects.order_by("code").values_list("id", "code"))
+    directorate_codes = list(directorates.values())  # in the database's order, as before
     groups = [COMPANY, *directorate_codes]
 
     if from_requests:
