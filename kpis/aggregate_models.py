@@ -8,6 +8,8 @@ class Measure(models.TextChoices):
     RECEIVED = "k", "received by directorate, client type and kind"
     SERVICE = "s", "received by service"
     RESOLVED = "r", "resolved by directorate and response type"
+    KEPT = "c", "resolved with a deadline, by directorate and kind"
+    KEPT_SERVICE = "m", "resolved with a deadline, by service"
 
 
 class RequestDayCount(models.Model):
@@ -15,7 +17,9 @@ class RequestDayCount(models.Model):
 
     received (k): day of `received_at`, the entity's directorate and client type ('' without an entity),
     the kind; service (s): day of `received_at`, the service (requests with a service only); resolved
-    (r): day of `resolved_at`, the entity's directorate, the response type (non-empty only). Unused
+    (r): day of `resolved_at`, the entity's directorate, the response type (non-empty only); kept (c)
+    and kept by service (m): day of `resolved_at` of the requests with `deadline_met` set, by directorate
+    and kind or by service, `met` counting those that met their deadline. Unused
     dimensions stay NULL or ''. Ids are plain integers, not foreign keys: the rows are derived data,
     rebuilt from the requests (`rebuild_kpi_aggregates`), never a reason to keep or delete anything."""
 
@@ -27,6 +31,7 @@ class RequestDayCount(models.Model):
     service_id = models.IntegerField(null=True)
     response_type = models.CharField(max_length=20, blank=True, default="")
     n = models.PositiveIntegerField()
+    met = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["measure", "day"], name="kpis_daycount_measure_day")]

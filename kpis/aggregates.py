@@ -10,6 +10,7 @@ date-times). Which days:
 - saving or deleting a request: the days of its received and resolved date-times, before and after;
 - an entity moving to another directorate or client type: the days of its requests;
 - deleting a service: its rows go (its requests lose their service);
+- a request's deadline being met or not (`deadline_met`) is counted with its resolved day;
 - bulk writes that send no signal (the history import, the mail intake batch): they call `refresh_days`
   or `rebuild` at the end; `deferred()` gathers the days of many saves and recomputes them once.
 `rebuild()` (command `rebuild_kpi_aggregates`) recomputes everything from the requests table: a few
@@ -49,7 +50,7 @@ def _tables() -> dict[str, str]:
     }
 
 
-# Per measure: the selected dimensions, the date-time the day is of, the joins, filter and grouping.
+# Per measure: the selected dimensions, the date-time the day is of, the grouping and the filter.
 _MEASURE_SQL = {
     Measure.RECEIVED: (
         "e.directorate_id, COALESCE(e.client_type, ''), r.kind, NULL, ''",
@@ -69,7 +70,20 @@ _MEASURE_SQL = {
         "e.directorate_id, r.response_type",
         "r.response_type <> ''",
     ),
+    Measure.KEPT: (
+        "e.directorate_id, '', r.kind, NULL, ''",
+        "resolved_at",
+        "e.directorate_id, r.kind",
+        "r.deadline_met IS NOT NULL",
+    ),
+    Measure.KEPT_SERVICE: (
+        "NULL, '', '', r.service_id, ''",
+        "resolved_at",
+        "r.service_id",
+        "r.deadline_met IS NOT NULL AND r.service_id IS NOT NULL",
+    ),
 }
+MET = "SUM(CASE WHEN r.deadline_met THEN 1 ELSE 0 END)"
 
 
 def _insert_sql(measure: str, days: int) -> str:
@@ -79,13 +93,14 @@ def _insert_sql(measure: str, days: int) -> str:
     SQLite and PostgreSQL (the VALUES columns are column1..column3 on both)."""
     t = _tables()
     dimensions, moment, group_by, where = _MEASURE_SQL[measure]
+    met = MET if measure in (Measure.KEPT, Measure.KEPT_SERVICE) else "0"
     values = ", ".join(["(%s, %s, %s)"] * days)
     entity = f"LEFT JOIN {t['entity']} e ON e.id = r.entity_id" if "e." in dimensions else ""
-    columns = "day, measure, directorate_id, client_type, kind, service_id, response_type, n"
+    columns = "day, measure, directorate_id, client_type, kind, service_id, response_type, n, met"
     # Only table names and fixed SQL are interpolated; the days are parameters.
     return (
         f"INSERT INTO {t['agg']} ({columns}) "  # noqa: S608
-        f"SELECT cal.column1, '{measure}', {dimensions}, COUNT(*) "
+        f"SELECT cal.column1, '{measure}', {dimensions}, COUNT(*), {met} "
         f"FROM (VALUES {values}) cal JOIN {t['request']} r "
         f"ON r.{moment} >= cal.column2 AND r.{moment} < cal.column3 {entity} "
         f"{'WHERE ' + where if where else ''} "
@@ -119,7 +134,8 @@ def _recount(measures: tuple[str, ...], days: set[dt.date], delete: bool = True)
 
 
 RECEIVED_MEASURES = (Measure.RECEIVED, Measure.SERVICE)
-RESOLVED_MEASURES = (Measure.RESOLVED,)
+SERVICE_MEASURES = (Measure.SERVICE, Measure.KEPT_SERVICE)
+RESOLVED_MEASURES = (Measure.RESOLVED, Measure.KEPT, Measure.KEPT_SERVICE)
 
 
 def refresh_days(received: set[dt.date], resolved: set[dt.date]) -> None:
@@ -154,7 +170,11 @@ def rebuild() -> int:
         last_r=Max("resolved_at"),
     )
     with transaction.atomic():
-        RequestDayCount.objects.all().delete()
+        if connection.vendor == "postgresql":  # no dead rows left behind for VACUUM
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {RequestDayCount._meta.db_table}")
+        else:
+            RequestDayCount.objects.all().delete()
         for measures, first, last in (
             (RECEIVED_MEASURES, bounds["first"], bounds["last"]),
             (RESOLVED_MEASURES, bounds["first_r"], bounds["last_r"]),
@@ -260,7 +280,7 @@ def _entity_saved(sender, instance, created, raw=False, **_kwargs) -> None:
 
 
 def _service_deleted(sender, instance, **_kwargs) -> None:
-    RequestDayCount.objects.filter(measure=Measure.SERVICE, service_id=instance.pk).delete()
+    RequestDayCount.objects.filter(measure__in=SERVICE_MEASURES, service_id=instance.pk).delete()
 
 
 def connect() -> None:

@@ -46,9 +46,10 @@ def compute_indicators(period: Period, *, from_requests: bool = False) -> dict:
     if from_requests:
         counts_of, responses_of = _request_counts_from_requests, _response_types_from_requests
         by_service, hours_of = _requests_by_service_from_requests, _processing_hours_ranked
+        kept_of = _commitments_kept_from_requests
     else:
         counts_of, responses_of, by_service = _request_counts, _response_types, _requests_by_service
-        hours_of = _processing_hours
+        hours_of, kept_of = _processing_hours, _commitments_kept
     counts = counts_of(period, directorates)
     counts_previous = counts_of(previous, directorates)
     hours = hours_of(period, directorates)
@@ -58,7 +59,7 @@ def compute_indicators(period: Period, *, from_requests: bool = False) -> dict:
     new_projects = _entities_with_new_project(period)
     new_requesters = _new_entities_with_request(period)
     signed_new = _projects_signed_with_new_clients(period)
-    kept = _commitments_kept(period, directorates)
+    kept = kept_of(period, directorates)
     subscribed_start = coverage.subscribed_entities_by_service(period.start)
     held = coverage.mature_share_held_by_directorate(period.start, period.end, subscribed_start)
 
@@ -225,7 +226,8 @@ def _durations_sql(connection) -> str:
 def _duration_sql(connection) -> str:
     if connection.vendor == "sqlite":
         return "(julianday(r.resolved_at) - julianday(r.received_at)) * 86400.0"
-    return "EXTRACT(EPOCH FROM (r.resolved_at - r.received_at))"
+    # A float from the database, as `float()` of the exact numeric would give, not a Decimal per row.
+    return "CAST(EXTRACT(EPOCH FROM (r.resolved_at - r.received_at)) AS DOUBLE PRECISION)"
 
 
 def _processing_hours_ranked(
@@ -313,29 +315,55 @@ def _interpolate(known: dict[int, float], size: int, fraction: float) -> float:
 
 def _commitments_kept(period: Period, directorates: dict[int, str]) -> dict[str, dict]:
     """Requests resolved in the period with a deadline (`deadline_met` set), and those that met it:
-    (counted, met) per group, per (group, kind) and per service id, in one query that reads the
-    covering index on the resolved date-time (kpis 0012) and the entity's directorate id."""
+    (counted, met) per group, per (group, kind) and per service id, from the daily aggregates."""
     rows = (
-        Request.objects.filter(_in(period, "resolved_at"), deadline_met__isnull=False)
-        .values("entity__directorate_id", "kind", "service_id")
-        .annotate(n=Count("id"), met=Count("id", filter=Q(deadline_met=True)))
+        RequestDayCount.objects.filter(
+            measure__in=[Measure.KEPT, Measure.KEPT_SERVICE], day__gte=period.start, day__lt=period.end
+        )
+        .values("measure", "directorate_id", "kind", "service_id")
+        .annotate(n=Sum("n"), met=Sum("met"))
         .order_by()
     )
+    return _kept_by_group(
+        (
+            directorates.get(r["directorate_id"]),
+            r["kind"] if r["measure"] == Measure.KEPT else None,
+            r["service_id"],
+            r["n"],
+            r["met"],
+        )
+        for r in rows
+    )
+
+
+def _kept_by_group(rows) -> dict[str, dict]:
+    """(directorate code or None, kind or None, service id or None, counted, met) rows → (counted, met)
+    per group, (group, kind) and service id; rows without a kind only count for their service."""
     result: dict[str, dict] = {"total": {}, "kind": {}, "service": {}}
 
     def add(target: dict, key, n: int, met: int) -> None:
         counted, kept = target.get(key, (0, 0))
         target[key] = (counted + n, kept + met)
 
-    for row in rows:
-        n, met = row["n"], row["met"]
-        directorate = directorates.get(row["entity__directorate_id"])
-        for group in (COMPANY, directorate) if directorate else (COMPANY,):
-            add(result["total"], group, n, met)
-            add(result["kind"], (group, row["kind"]), n, met)
-        if row["service_id"] is not None:
-            add(result["service"], row["service_id"], n, met)
+    for directorate, kind, service_id, n, met in rows:
+        if kind is not None:
+            for group in (COMPANY, directorate) if directorate else (COMPANY,):
+                add(result["total"], group, n, met)
+                add(result["kind"], (group, kind), n, met)
+        if service_id is not None:
+            add(result["service"], service_id, n, met)
     return result
+
+
+def _commitments_kept_from_requests(period: Period, directorates: dict[int, str]) -> dict[str, dict]:
+    """The reference for `_commitments_kept`, on the requests table."""
+    rows = (
+        Request.objects.filter(_in(period, "resolved_at"), deadline_met__isnull=False)
+        .values(DIRECTORATE, "kind", "service_id")
+        .annotate(n=Count("id"), met=Count("id", filter=Q(deadline_met=True)))
+        .order_by()
+    )
+    return _kept_by_group((r[DIRECTORATE], r["kind"], r["service_id"], r["n"], r["met"]) for r in rows)
 
 
 def _response_types(period: Period, directorates: dict[int, str]) -> dict[tuple[str, str], int]:

@@ -47,6 +47,8 @@ class Migration(migrations.Migration):
                             ("k", "received by directorate, client type and kind"),
                             ("s", "received by service"),
                             ("r", "resolved by directorate and response type"),
+                            ("c", "resolved with a deadline, by directorate and kind"),
+                            ("m", "resolved with a deadline, by service"),
                         ],
                         max_length=1,
                     ),
@@ -57,6 +59,7 @@ class Migration(migrations.Migration):
                 ("service_id", models.IntegerField(null=True)),
                 ("response_type", models.CharField(blank=True, default="", max_length=20)),
                 ("n", models.PositiveIntegerField()),
+                ("met", models.PositiveIntegerField(default=0)),
             ],
             options={
                 "indexes": [models.Index(fields=["measure", "day"], name="kpis_daycount_measure_day")],

@@ -143,23 +143,27 @@ def test_the_daily_counts_stay_exact_through_every_change(tmp_path):
                 kind=rng.choice(KINDS),
                 subject="Demande",
                 deadline=received + dt.timedelta(days=5),
+                deadline_met=rng.choice([True, False, None]) if resolved else None,
             )
         )
     check()  # created one by one
 
     for request in rng.sample(created, 30):
-        change = rng.randrange(5)
+        change = rng.randrange(6)
         if change == 0:
             request.kind = rng.choice(KINDS)
         elif change == 1:
             request.entity = rng.choice([*entities, None])
         elif change == 2:
             request.received_at = moment(rng)
-        elif change == 3:  # resolved, reopened or answered differently
+        elif change == 3:  # resolved, reopened or answered differently, deadline met or not
             request.resolved_at = None if request.resolved_at else moment(rng)
             request.response_type = rng.choice(RESPONSES) if request.resolved_at else ""
-        else:
+            request.deadline_met = rng.choice([True, False, None]) if request.resolved_at else None
+        elif change == 4:
             request.service = rng.choice([*services, None])
+        elif request.resolved_at:
+            request.deadline_met = not request.deadline_met
         request.save()
     check()  # changed
 
