@@ -119,11 +119,23 @@ def _calendar_params(days: list[dt.date]) -> list:
     return params
 
 
+LOCK = 18_0018  # PostgreSQL advisory lock of the daily counts
+
+
+def _lock(cursor) -> None:
+    """One recount at a time until the transaction ends (PostgreSQL): under READ COMMITTED, two
+    transactions recounting the same day would each keep their own rows (the other's inserts are
+    invisible to its DELETE) and count the day twice. SQLite has one writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+
+
 def _recount(measures: tuple[str, ...], days: set[dt.date], delete: bool = True) -> None:
     if not days:
         return
     ordered = sorted(days)
     with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor)
         for start in range(0, len(ordered), CHUNK):
             chunk = ordered[start : start + CHUNK]
             if delete:
@@ -163,18 +175,19 @@ def rebuild() -> int:
 
     from requests_box.models import Request
 
-    bounds = Request.objects.aggregate(
-        first=Min("received_at"),
-        last=Max("received_at"),
-        first_r=Min("resolved_at"),
-        last_r=Max("resolved_at"),
-    )
     with transaction.atomic():
-        if connection.vendor == "postgresql":  # no dead rows left behind for VACUUM
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            _lock(cursor)
+            if connection.vendor == "postgresql":  # no dead rows left behind for VACUUM
                 cursor.execute(f"TRUNCATE {RequestDayCount._meta.db_table}")
-        else:
-            RequestDayCount.objects.all().delete()
+            else:
+                RequestDayCount.objects.all().delete()
+        bounds = Request.objects.aggregate(
+            first=Min("received_at"),
+            last=Max("received_at"),
+            first_r=Min("resolved_at"),
+            last_r=Max("resolved_at"),
+        )
         for measures, first, last in (
             (RECEIVED_MEASURES, bounds["first"], bounds["last"]),
             (RESOLVED_MEASURES, bounds["first_r"], bounds["last_r"]),
