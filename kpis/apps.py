@@ -7,7 +7,8 @@ class KpisConfig(AppConfig):
     verbose_name = _("Indicators")
 
     def ready(self):
-        from kpis import freshness
+        from kpis import aggregates, freshness
 
         freshness.connect()
+        aggregates.connect()
         from kpis.surveys import receivers  # noqa: F401 - connects the post-request survey trigger

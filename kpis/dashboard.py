@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from catalogue.models import Maturity, ServicePage
 from directory.models import ClientType, Directorate, Entity
 from directory.roles import CIO, RELATIONSHIP_MANAGERS, has_role
 from directory.selectors import contact_for_user
+from kpis.aggregate_models import Measure, RequestDayCount
 from kpis.indicators import CLIENT_TYPES, COMPANY, UNKNOWN, satisfaction_block, satisfaction_counts
 from kpis.models import DirectorateTarget, IndicatorTarget, Survey, SurveyAnswer, SurveyKind
 from kpis.periods import Period, add_months
@@ -372,24 +373,20 @@ def _in_month(month: dt.date, field: str) -> Q:
 
 
 def requests_by_month(period: Period, directorate_code: str | None = None) -> dict:
-    """Inbound requests per month and client type over the 12 months ending with the period (one query).
-
-    One filtered count per month (plain comparisons on the indexed date-time) rather than a truncation
-    to the month in Paris time, which SQLite would compute row by row in Python."""
+    """Inbound requests per month and client type over the 12 months ending with the period: the daily
+    aggregates (kpis/aggregates.py) summed per day and client type (one query), added up per month."""
     months, span = _chart_bounds(period)
-    rows = Request.objects.filter(received_at__gte=span.start_at, received_at__lt=span.end_at)
+    rows = RequestDayCount.objects.filter(measure=Measure.RECEIVED, day__gte=span.start, day__lt=span.end)
     if directorate_code is not None:
-        rows = rows.filter(entity__directorate__code=directorate_code)
-    per_month = {
-        f"m{i}": Count("id", filter=_in_month(month, "received_at")) for i, month in enumerate(months)
-    }
-    rows = rows.values("entity__client_type").annotate(**per_month).order_by()
+        rows = rows.filter(directorate_id__in=Directorate.objects.filter(code=directorate_code).values("id"))
+    rows = rows.values("day", "client_type").annotate(n=Sum("n")).order_by()
     types = CLIENT_TYPES + ([UNKNOWN] if directorate_code is None else [])
     series = {t: [0] * len(months) for t in types}
+    position = {month: i for i, month in enumerate(months)}
     for row in rows:
-        client_type = row["entity__client_type"] or UNKNOWN
+        client_type = row["client_type"] or UNKNOWN
         if client_type in series:
-            series[client_type] = [a + row[f"m{i}"] for i, a in enumerate(series[client_type])]
+            series[client_type][position[row["day"].replace(day=1)]] += row["n"]
     return {"months": months, "series": [(t, series[t]) for t in types]}
 
 

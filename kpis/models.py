@@ -8,6 +8,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from kpis.aggregate_models import RequestDayCount  # noqa: F401 - the indicators' daily counts
+
 
 class Subscription(models.Model):
     """An entity's use of a service over time: active at d when start <= d < end (no end: still active)."""

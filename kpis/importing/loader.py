@@ -156,6 +156,7 @@ def _write(spools: list[_Spool], refs: Refs, progress: Progress) -> dict[str, Ta
     ids = Ids()
     tallies: dict[str, Tally] = {}
     errors: list[RowError] = []
+    changed: set[str] = set()
     with transaction.atomic():
         for spool in spools:
             sheet = spool.sheet
@@ -168,12 +169,16 @@ def _write(spools: list[_Spool], refs: Refs, progress: Progress) -> dict[str, Ta
                 part = _write_batch(sheet, batch, ids, errors)
                 tally.created += part.created
                 tally.updated += part.updated
+            if tally.created or tally.updated:
+                changed.add(sheet.name)
             ids.forget()
         if errors:
             transaction.set_rollback(True)
         elif any(t.created or t.updated for t in tallies.values()):
-            from kpis import freshness  # bulk writes send no signals: the indicators are recomputed
+            from kpis import aggregates, freshness  # bulk writes send no signals: counted again here
 
+            if changed & {"requests", "entities"}:  # the daily counts' requests, directorates, types
+                aggregates.rebuild()
             freshness.bump()
         progress("done", "")
     if errors:

@@ -480,6 +480,9 @@ def _write_requests(intake, new: list[_Mail], now: dt.datetime) -> None:
         mail.request = request
         requests.append(request)
     Request.objects.bulk_create(requests)
+    from kpis import aggregates  # bulk_create sends no signal: the indicators' daily counts, once
+
+    aggregates.refresh_requests(requests)
 
 
 def _write_messages(taken: list[_Mail], now: dt.datetime) -> None:

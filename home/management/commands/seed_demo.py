@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from home import demo as home_demo
+from kpis import aggregates
 
 DEMO_MODULES = (
     "directory.demo",
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         for module_name in DEMO_MODULES:
             if find_spec(module_name.split(".")[0]) is None or find_spec(module_name) is None:
                 continue
-            with transaction.atomic():
+            with aggregates.deferred(), transaction.atomic():  # the daily counts once per module
                 counts.update(import_module(module_name).seed())
         for name, count in counts.items():
             self.stdout.write(f"{name}: {count}")
