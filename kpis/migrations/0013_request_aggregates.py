@@ -24,7 +24,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kpis", "0011_commitments_kept_target"),
+        ("kpis", "0012_barometer_themes"),
         ("requests_box", "0010_request_deadline_met"),
         ("directory", "0001_initial"),
     ]

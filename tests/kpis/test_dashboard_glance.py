@@ -247,8 +247,7 @@ def test_indicator_6_in_the_csv_and_the_pdf(client_for, cio):
     import csv
     import io
 
-    from pypdf import PdfReader
-
+    from tests.home.report_helpers import fetch_pdf, pdf_text
     from tests.kpis.test_dashboard import CSV, PDF
 
     rows = list(csv.reader(io.StringIO(client_for(cio).get(CSV, Q3_PARAMS).content.decode())))
@@ -259,6 +258,5 @@ def test_indicator_6_in_the_csv_and_the_pdf(client_for, cio):
     assert table[("directorate", "DCOM")] == ["Direction Commerciale", "3", "1", "200.0"]
     assert table[("client_type", "metier")][1:] == ["3", "1", "200.0"]
     assert table[("service", "S1")] == ["Messagerie", "2", "0", ""]
-    pdf = client_for(cio).get(PDF, Q3_PARAMS)
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    text = pdf_text(fetch_pdf(client_for(cio), PDF, Q3_PARAMS))
     assert "Demandes entrantes" in text and "Par type de client" in text and "Messagerie" in text
