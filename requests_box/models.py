@@ -441,7 +441,9 @@ class MailReceipt(models.Model):
     request = models.ForeignKey(Request, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The mail exactly as received, for a mail taken in as a request or a reply (quarantined and
     # ignored mails keep theirs in their own tables): nothing of it is lost to the parsing.
-    raw = models.FileField(_("original message (.eml)"), upload_to="mail/raw/%Y/%m/", blank=True)
+    # Kept in the row, written with it in the batch's one INSERT: atomic with the request, and no file
+    # to open per mail (a file per mail cost a sixth of the intake's time).
+    raw = models.BinaryField(_("original message (.eml)"), blank=True, default=b"")
 
     class Meta:
         indexes = [models.Index(fields=["sender_email", "received_at"])]

@@ -389,9 +389,8 @@ def _write(intake, mails: list[_Mail], results: list) -> None:
             source=mail.source[:500],
             outcome=mail.outcome,
             request=mail.request if taken_in else None,
+            raw=mail.raw if taken_in else b"",
         )
-        if taken_in:
-            mail.receipt.raw.save(f"{mail.ident.key}.eml", ContentFile(mail.raw), save=False)
     MailReceipt.objects.bulk_create([m.receipt for m in receipts])
     for mail in taken:
         if mail.reuses_id is not None:
