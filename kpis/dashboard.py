@@ -227,6 +227,8 @@ class Card:
     target: IndicatorTarget | None = None
     applicable: bool = True
     source: Survey | None = None  # the earlier campaign the value comes from, when the period has none
+    # The campaign the trend compares with, when the previous period has no answer of its kind.
+    previous_source: Survey | None = None
 
     @property
     def trend(self) -> str | None:
@@ -246,11 +248,14 @@ def cards(
     targets: dict,
     code: str | None = None,
     campaigns: dict | None = None,
+    previous_campaigns: dict | None = None,
 ) -> list[Card]:
     """The ten indicator cards of the company (code None) or of one directorate.
 
     `campaigns` (from `latest_campaigns`): the survey indicators of a period without answers of their
-    kind read the latest completed campaign instead, and say so."""
+    kind read the latest completed campaign instead, and say so. `previous_campaigns` (the same for the
+    previous period): a survey indicator of a period with its own answers compares with the campaign
+    before them when the previous period has none (a yearly barometer against last year's)."""
     block = result["company"] if code is None else result["directorates"][code]
     previous_block = previous["company"] if code is None else previous["directorates"].get(code)
     built = []
@@ -268,9 +273,14 @@ def cards(
             continue
         value = indicator.value(block, result["services"])
         before = indicator.value(previous_block, previous["services"]) if previous_block else None
-        built.append(
-            Card(indicator, value, before, _details(indicator.key, block), targets.get(indicator.key))
-        )
+        card = Card(indicator, value, before, _details(indicator.key, block), targets.get(indicator.key))
+        earlier = (previous_campaigns or {}).get(indicator.key)
+        if before is None and value is not None and earlier is not None:
+            survey, blocks = earlier
+            shown = {**block, "satisfaction": blocks.get(code or COMPANY, EMPTY_SATISFACTION)}
+            card.previous = indicator.value(shown, {})
+            card.previous_source = survey if card.previous is not None else None
+        built.append(card)
     return built
 
 

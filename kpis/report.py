@@ -138,10 +138,13 @@ def build_report(scope: Scope, choice: PeriodChoice) -> dict:
     targets = dashboard.targets_by_key()
     own_targets = dashboard.directorate_targets(None if scope.company else [scope.directorate.code])
     campaigns = dashboard.latest_campaigns(result, period, timezone.localdate())
+    earlier = dashboard.latest_campaigns(previous, period.previous(), timezone.localdate())
     if scope.company:
         names = dashboard.directorate_names()
         codes = list(result["directorates"])
-        company_cards = dashboard.cards(result, previous, targets, campaigns=campaigns)
+        company_cards = dashboard.cards(
+            result, previous, targets, campaigns=campaigns, previous_campaigns=earlier
+        )
         chart_code = None
     else:
         names = {scope.directorate.code: scope.directorate.name}
@@ -153,7 +156,7 @@ def build_report(scope: Scope, choice: PeriodChoice) -> dict:
             "code": code,
             "name": names.get(code, code),
             "cards": dashboard.cards(
-                result, previous, dashboard.targets_for(targets, own_targets, code), code, campaigns
+                result, previous, dashboard.targets_for(targets, own_targets, code), code, campaigns, earlier
             ),
         }
         for code in codes

@@ -92,6 +92,7 @@ def directorate_detail(request, code):
             dashboard.targets_for(dashboard.targets_by_key(), dashboard.directorate_targets([code]), code),
             code,
             dashboard.latest_campaigns(result, period, timezone.localdate()),
+            dashboard.latest_campaigns(previous, period.previous(), timezone.localdate()),
         ),
         "has_data": dashboard.has_data(result["directorates"][code]),
         "by_entity": dashboard.requests_by_entity(period, directorate),

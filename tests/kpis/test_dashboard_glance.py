@@ -260,3 +260,24 @@ def test_indicator_6_in_the_csv_and_the_pdf(client_for, cio):
     assert table[("service", "S1")] == ["Messagerie", "2", "0", ""]
     text = pdf_text(fetch_pdf(client_for(cio), PDF, Q3_PARAMS))
     assert "Demandes entrantes" in text and "Par type de client" in text and "Messagerie" in text
+
+
+def test_a_barometer_compares_with_the_previous_campaign_when_the_previous_period_has_none(
+    client_for, cio, entity_a
+):
+    SurveyAnswer.objects.filter(answered_at__lt=at(2026, 7, 1)).delete()  # Q2 2026 without any answer
+    last_year = Survey.objects.create(
+        code="BARO-2025", title="Baromètre 2025", kind="barometre", closes_on=dt.date(2025, 9, 30)
+    )
+    for nps in (10, 6):  # one promoter, one detractor of 2 -> 0
+        SurveyAnswer.objects.create(
+            survey=last_year, kind="barometre", entity=entity_a, answered_at=at(2025, 9, 10), nps=nps
+        )
+    response = client_for(cio).get(DASHBOARD, Q3_PARAMS)
+    card = response.context["company_cards"][0]
+    assert (card.value, card.previous, card.trend) == (33.33, 0.0, "up")
+    assert card.source is None and card.previous_source == last_year
+    assert "Évolution par rapport à la campagne « Baromètre 2025 »" in response.content.decode()
+    # A directorate without answers in that campaign has no comparison.
+    drh = next(d for d in response.context["directorates"] if d["code"] == "DRH")["cards"][0]
+    assert drh.previous is None and drh.previous_source is None
