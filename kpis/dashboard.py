@@ -242,6 +242,11 @@ class Card:
         return None if self.target is None else self.target.is_reached(self.value)
 
 
+def _as_in_campaign(block: dict, campaign: tuple, code: str | None) -> dict:
+    """The group's block with the satisfaction of a campaign (from `latest_campaigns`) instead."""
+    return {**block, "satisfaction": campaign[1].get(code or COMPANY, EMPTY_SATISFACTION)}
+
+
 def cards(
     result: dict,
     previous: dict,
@@ -265,8 +270,7 @@ def cards(
             continue
         campaign = (campaigns or {}).get(indicator.key)
         if campaign is not None:
-            survey, blocks = campaign
-            shown = {**block, "satisfaction": blocks.get(code or COMPANY, EMPTY_SATISFACTION)}
+            survey, shown = campaign[0], _as_in_campaign(block, campaign, code)
             card = Card(indicator, indicator.value(shown, {}), None, _details(indicator.key, shown))
             card.target, card.source = targets.get(indicator.key), survey
             built.append(card)
@@ -276,10 +280,8 @@ def cards(
         card = Card(indicator, value, before, _details(indicator.key, block), targets.get(indicator.key))
         earlier = (previous_campaigns or {}).get(indicator.key)
         if before is None and value is not None and earlier is not None:
-            survey, blocks = earlier
-            shown = {**block, "satisfaction": blocks.get(code or COMPANY, EMPTY_SATISFACTION)}
-            card.previous = indicator.value(shown, {})
-            card.previous_source = survey if card.previous is not None else None
+            card.previous = indicator.value(_as_in_campaign(block, earlier, code), {})
+            card.previous_source = earlier[0] if card.previous is not None else None
         built.append(card)
     return built
 
