@@ -20,7 +20,7 @@ from email.parser import BytesHeaderParser
 import nh3
 from django.utils.translation import gettext
 
-from requests_box.intake import repair
+from requests_box.intake import mime, repair
 from requests_box.intake.addresses import ENCODED_WORD, Mailbox, choose_sender, mailboxes
 from requests_box.intake.authresults import AuthResult, parse_fields
 from requests_box.intake.bounces import (
@@ -333,7 +333,7 @@ class _Collector:
         if boundary is not None:
             ctype = part.get_content_type().encode("ascii", "replace")
             head = b'Content-Type: %s; boundary="%s"\r\n\r\n' % (ctype, boundary)
-            rebuilt = email.message_from_bytes(head + body)
+            rebuilt = mime.message_from_bytes(head + body)
             if rebuilt.is_multipart():
                 self.defects.append("boundary-guessed")
                 self.visit(rebuilt, depth=depth + 1)
@@ -348,7 +348,7 @@ class _Collector:
             data = _payload_bytes(part)
             if not data.strip():
                 return
-            inner = email.message_from_bytes(data)  # message/global, or a part the parser left as text
+            inner = mime.message_from_bytes(data)  # message/global, or a part the parser left as text
             if not inner.keys():
                 self.attachments.append(ParsedAttachment("message-transfere.eml", "message/rfc822", data))
                 return
@@ -379,12 +379,12 @@ class _Collector:
 
 def _read(raw: bytes) -> tuple[Message, list[str]]:
     """The parsed message, repaired first when its header block is broken; NotAMail when it has none."""
-    msg = email.message_from_bytes(raw)
+    msg = mime.message_from_bytes(raw)
     notes: list[str] = []
     if not msg.keys() or any(isinstance(d, _REPAIRED_DEFECTS) for d in msg.defects):
         repaired = repair.repair_head(raw)
         if repaired is not None:
-            candidate = email.message_from_bytes(repaired[0])
+            candidate = mime.message_from_bytes(repaired[0])
             if len(candidate.keys()) >= len(msg.keys()):
                 msg, notes = candidate, repaired[1]
     if not msg.keys():
