@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from requests_box.bulk import insert
 from requests_box.deadlines import initial_deadline
 from requests_box.files import storage_name
 from requests_box.history import record_event
@@ -391,7 +392,7 @@ def _write(intake, mails: list[_Mail], results: list) -> None:
             request=mail.request if taken_in else None,
             raw=mail.raw if taken_in else b"",
         )
-    MailReceipt.objects.bulk_create([m.receipt for m in receipts])
+    insert([m.receipt for m in receipts])
     for mail in taken:
         if mail.reuses_id is not None:
             record_reuse(mail.request, mail.receipt)
@@ -423,7 +424,7 @@ def _keep_whole(model, mails: list[_Mail], fields) -> None:
         row = model(**fields(mail))
         row.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(mail.raw), save=False)
         rows.append(row)
-    model.objects.bulk_create(rows)
+    insert(rows)
 
 
 def _quarantined(mail: _Mail) -> dict:
@@ -478,8 +479,8 @@ def _write_requests(intake, new: list[_Mail], now: dt.datetime) -> None:
         set_clock(request)
         mail.request = request
         requests.append(request)
-    Request.objects.bulk_create(requests)
-    from kpis import aggregates  # bulk_create sends no signal: the indicators' daily counts, once
+    insert(requests)
+    from kpis import aggregates  # a bulk insert sends no signal: the indicators' daily counts, once
 
     aggregates.refresh_requests(requests)
 
@@ -514,7 +515,7 @@ def _write_messages(taken: list[_Mail], now: dt.datetime) -> None:
         else:
             event = RequestEvent(request=mail.request, kind=EventKind.REPLY, detail=sender[:255], at=now)
         events.append(event)
-    Message.objects.bulk_create(messages)
+    insert(messages)
     attachments = []
     for mail, message in zip(taken, messages, strict=True):
         for parsed_file in mail.parsed.attachments:
@@ -529,8 +530,8 @@ def _write_messages(taken: list[_Mail], now: dt.datetime) -> None:
                 storage_name(parsed_file.filename), ContentFile(parsed_file.data), save=False
             )
             attachments.append(attachment)
-    Attachment.objects.bulk_create(attachments)
-    RequestEvent.objects.bulk_create(events)
+    insert(attachments)
+    insert(events)
 
 
 def _route(requests: list[Request]) -> None:
