@@ -37,32 +37,40 @@ _AS_IS = {  # column types whose values of these Python types the driver takes u
 }
 
 
-def insert(objs: list[Model]) -> list[Model]:
-    """Insert new instances of one model; sets their primary keys, like `bulk_create`."""
+def insert(objs: list[Model], *, ignore_conflicts: bool = False) -> list[Model]:
+    """Insert new instances of one model; sets their primary keys, like `bulk_create`. With
+    `ignore_conflicts`, rows that would break a unique constraint are skipped and no key is set."""
     if not objs:
         return objs
     model = type(objs[0])
     alias = router.db_for_write(model)
     connection = connections[alias]
-    if connection.vendor != "sqlite" or not connection.features.can_return_rows_from_bulk_insert:
-        return model._default_manager.using(alias).bulk_create(objs)
     meta = model._meta
     pk = meta.pk
-    if not isinstance(pk, models.AutoField) or any(obj.pk is not None for obj in objs):
-        return model._default_manager.using(alias).bulk_create(objs)
+    if (
+        connection.vendor != "sqlite"
+        or not connection.features.can_return_rows_from_bulk_insert
+        or not isinstance(pk, models.AutoField)
+        or any(obj.pk is not None for obj in objs)
+    ):
+        return model._default_manager.using(alias).bulk_create(objs, ignore_conflicts=ignore_conflicts)
     fields = [f for f in meta.concrete_fields if f is not pk and not f.generated]
     converters = [_converter(field, connection) for field in fields]
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 - quoted model names
+    verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
+    head = f"{verb} INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 - quoted model names
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, min(_MAX_ROWS, _parameter_limit(connection) // len(fields)))
     with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
         for start in range(0, len(objs), size):
             batch = objs[start : start + size]
             values = [convert(obj) for obj in batch for convert in converters]
+            if ignore_conflicts:  # which rows were skipped is not told: no keys, as with bulk_create
+                cursor.execute(f"{head}{', '.join([row] * len(batch))}", values)
+                continue
             cursor.execute(f"{head}{', '.join([row] * len(batch))} RETURNING {quote(pk.column)}", values)
             for obj, (value,) in zip(batch, cursor.fetchall(), strict=True):
                 obj.pk = value
@@ -111,26 +119,19 @@ def _converter(field: Field, connection):
             return value if value is None or type(value) is plain else by_django(obj)
 
         return as_is
-    if type(field) is models.DateTimeField and not (field.auto_now or field.auto_now_add):
-        adapt = connection.ops.adapt_datetimefield_value
+    if type(field) in (models.DateTimeField, models.DateField) and not (field.auto_now or field.auto_now_add):
+        if type(field) is models.DateTimeField:  # aware datetimes only: Django warns on naive ones
+            adapt, kind = connection.ops.adapt_datetimefield_value, dt.datetime
+        else:
+            adapt, kind = connection.ops.adapt_datefield_value, dt.date
 
-        def datetime_value(obj):
+        def moment(obj):
             value = obj.__dict__[attname]
             if value is None:
                 return None
-            if type(value) is dt.datetime and value.tzinfo is not None:
+            if type(value) is kind and (kind is dt.date or value.tzinfo is not None):
                 return adapt(value)
             return by_django(obj)
 
-        return datetime_value
-    if type(field) is models.DateField and not (field.auto_now or field.auto_now_add):
-        adapt_date = connection.ops.adapt_datefield_value
-
-        def date_value(obj):
-            value = obj.__dict__[attname]
-            if value is None:
-                return None
-            return adapt_date(value) if type(value) is dt.date else by_django(obj)
-
-        return date_value
+        return moment
     return by_django

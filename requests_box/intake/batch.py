@@ -373,7 +373,7 @@ def _write(intake, mails: list[_Mail], results: list) -> None:
     for mail in taken:
         if mail.wakes:
             client_replied(mail.request)
-    Participant.objects.bulk_create(
+    insert(
         [Participant(request=m.request, email=a) for m in taken for a in sorted(thread_addresses(m.parsed))],
         ignore_conflicts=True,
     )

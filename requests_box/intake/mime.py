@@ -54,7 +54,7 @@ def _message(text: str, start: int, end: int, parent: Message | None, boundaries
     ctype = msg.get_content_type()
     if ctype == "message/delivery-status":
         raise _Irregular
-    maintype = msg.get_content_maintype()
+    maintype = ctype.partition("/")[0]  # as Message.get_content_maintype reads it
     if maintype == "message":
         _message(text, body, end, msg, boundaries)
     elif maintype == "multipart":

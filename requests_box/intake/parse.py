@@ -192,28 +192,31 @@ def header_message_id(msg: Message) -> str:
     return found.group(0)[:255] if found else ""
 
 
-def noise_reason(msg: Message, from_email: str, subject: str, loop_header: str) -> str:
-    """Why a mail is automatic (to be kept but neither turned into a request nor answered), or ''."""
-    get = msg.get
-    if get(loop_header) is not None:
+def noise_reason(msg: Message, from_email: str, subject: str, loop_header: str, first=None) -> str:
+    """Why a mail is automatic (to be kept but neither turned into a request nor answered), or ''.
+    `first`: the mail's header values by lower-case name, when the caller has them already."""
+    if first is None:
+        first = {name.lower(): value for name, value in reversed(msg.items())}
+    get = first.get
+    if get(loop_header.lower()) is not None:
         return "loop"
     if from_email.startswith(_BOUNCE_SENDERS) or msg.get_content_type() == "multipart/report":
         return "bounce"
-    auto_submitted = str(get("Auto-Submitted", "")).strip().lower()
+    auto_submitted = _unfold(str(get("auto-submitted", ""))).lower()
     if auto_submitted and auto_submitted != "no":
         return "auto-reply"
-    if get("X-Autoreply") is not None or get("X-Autorespond") is not None:
+    if get("x-autoreply") is not None or get("x-autorespond") is not None:
         return "auto-reply"
-    if get("X-Auto-Response-Suppress") is not None:
+    if get("x-auto-response-suppress") is not None:
         return "auto-reply"
-    precedence = str(get("Precedence", "")).strip().lower()
+    precedence = _unfold(str(get("precedence", ""))).lower()
     if precedence == "auto_reply":
         return "auto-reply"
     if precedence in ("bulk", "junk", "list"):
         return f"precedence-{precedence}"
-    if get("List-Id") is not None:
+    if get("list-id") is not None:
         return "mailing-list"
-    if get("X-Loop") is not None:
+    if get("x-loop") is not None:
         return "loop"
     if _AUTO_SUBJECT_RE.match(subject):
         return "auto-reply"
@@ -544,7 +547,7 @@ def _header_fields(msg: Message, headers: _Headers, decoder: Decoder, loop_heade
         text="",
         html="",
         headers="\n".join(decoded.values()),
-        noise_reason=noise_reason(msg, from_email, subject, loop_header),
+        noise_reason=noise_reason(msg, from_email, subject, loop_header, first),
         from_addresses=list(dict.fromkeys(box.address for box in from_boxes if box.address)),
         to_addresses=[a for value in headers.all("To") for a in _addresses(value)],
         cc_addresses=[a for value in headers.all("Cc") for a in _addresses(value)],

@@ -5,7 +5,7 @@ import zoneinfo
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +20,7 @@ from requests_box.models import (
     MailReceipt,
     Message,
     Outcome,
+    Participant,
     Request,
     RequestEvent,
     Status,
@@ -179,3 +180,20 @@ def test_rows_naming_files_and_many_rows_at_once(contact, settings, tmp_path):
     assert list(
         RequestEvent.objects.filter(request=request).order_by("pk").values_list("detail", flat=True)
     ) == [f"n{n}" for n in range(1500)]
+
+
+def test_conflicting_rows_are_skipped_when_asked(contact):
+    request = Request.objects.create(
+        reference="REQ-2026-900200", received_at=timezone.now(), deadline=timezone.now(), subject="x"
+    )
+    Participant.objects.create(request=request, email="alice@groupe-aurelia.fr")
+    insert(
+        [Participant(request=request, email=a) for a in ("alice@groupe-aurelia.fr", "bob@groupe-aurelia.fr")],
+        ignore_conflicts=True,
+    )
+    assert sorted(Participant.objects.filter(request=request).values_list("email", flat=True)) == [
+        "alice@groupe-aurelia.fr",
+        "bob@groupe-aurelia.fr",
+    ]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert([Participant(request=request, email="bob@groupe-aurelia.fr")])
