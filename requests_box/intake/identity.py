@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
+from requests_box.intake.mime import content_type
+
 _TRAILING_BLANKS = re.compile(rb"[ \t]+(?=\n)")
 _VERSION = b"content-v1\0"
 
@@ -50,7 +52,7 @@ def content_digest(msg: Message, payload_bytes, report_fields) -> str:
     digest = hashlib.sha256(_VERSION)
     _feed(digest, "date", _date_mark(msg.get("Date")))
     for part in msg.walk():
-        ctype = part.get_content_type()
+        ctype = content_type(part)
         if ctype in ("message/delivery-status", "message/global-delivery-status"):
             fields = report_fields(part)
             _feed(digest, ctype, repr(fields).encode("utf-8", "surrogateescape"))

@@ -25,6 +25,15 @@ _DELIMITER_TAIL = re.compile(r"(--)?[ \t]*(\r\n|\r|\n|\Z)")
 _VALID_MULTIPART_CTE = ("7bit", "8bit", "binary")
 
 
+def content_type(part: Message) -> str:
+    """`part.get_content_type()`, read once per part: it scans the part's headers on every call, and
+    intake asks it of each part several times. The reader notes it on the parts it builds."""
+    ctype = part.__dict__.get("_relais_content_type")
+    if ctype is None:
+        ctype = part._relais_content_type = part.get_content_type()
+    return ctype
+
+
 class _Irregular(Exception):
     """The fast reading stops: the stdlib parser reads the mail."""
 
@@ -47,11 +56,11 @@ def regular_tree(raw: bytes) -> Message | None:
 def _message(text: str, start: int, end: int, parent: Message | None, boundaries: tuple[str, ...]) -> Message:
     msg = Message(policy=compat32)
     if parent is not None:
-        if parent.get_content_type() == "multipart/digest":
+        if content_type(parent) == "multipart/digest":
             msg.set_default_type("message/rfc822")
         parent.attach(msg)
     body = _headers(msg, text, start, end)
-    ctype = msg.get_content_type()
+    ctype = content_type(msg)
     if ctype == "message/delivery-status":
         raise _Irregular
     maintype = ctype.partition("/")[0]  # as Message.get_content_maintype reads it
@@ -142,14 +151,14 @@ def _multipart(msg: Message, text: str, start: int, end: int, boundaries: tuple[
 
 def _last_of(part: Message) -> Message:
     """The message the feed parser last created while reading `part` (the one whose end it trims)."""
-    while part.get_content_maintype() == "message" and isinstance(part._payload, list):
+    while content_type(part).startswith("message/") and isinstance(part._payload, list):
         part = part._payload[0]
     return part
 
 
 def _trim_last(last: Message) -> None:
     """The line end before a delimiter belongs to the delimiter, not to the part before it."""
-    if last.get_content_maintype() == "multipart":
+    if content_type(last).startswith("multipart/"):
         epilogue = last.epilogue
         if epilogue == "":
             last.epilogue = None

@@ -33,6 +33,7 @@ from requests_box.intake.bounces import (
 )
 from requests_box.intake.charsets import Decoder, decode_bytes  # noqa: F401 - decode_bytes re-exported
 from requests_box.intake.identity import body_digest, content_digest
+from requests_box.intake.mime import content_type
 
 REFERENCE_RE = re.compile(r"\[(REQ-\d{4}-\d{6})\]")
 MESSAGE_ID_RE = re.compile(r"<[^<>\s]+>")
@@ -53,6 +54,8 @@ _REPAIRED_DEFECTS = (
 _EXTENSIONS = {"text/plain": "txt", "text/html": "html", "text/calendar": "ics", "text/rfc822-headers": "txt"}
 _META_CHARSET_RE = re.compile(rb"""(?i)<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-z0-9_:.\-]{1,40})""")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# What makes get_param do more than split on ";" and "=" (quotes, escapes, RFC 2231, <…>, comments).
+_PARAM_SPECIALS = frozenset('"\\*<>()')
 _MAX_DEPTH = 40  # MIME nesting read part by part; deeper mail is kept whole as an .eml file
 
 
@@ -200,7 +203,7 @@ def noise_reason(msg: Message, from_email: str, subject: str, loop_header: str, 
     get = first.get
     if get(loop_header.lower()) is not None:
         return "loop"
-    if from_email.startswith(_BOUNCE_SENDERS) or msg.get_content_type() == "multipart/report":
+    if from_email.startswith(_BOUNCE_SENDERS) or content_type(msg) == "multipart/report":
         return "bounce"
     auto_submitted = _unfold(str(get("auto-submitted", ""))).lower()
     if auto_submitted and auto_submitted != "no":
@@ -242,6 +245,12 @@ def _param(part: Message, name: str, header: str = "content-type"):
     raw = part.get(header)
     if raw is None or name not in str(raw).lower():  # most parts: no need to parse the parameters
         return None
+    if isinstance(raw, str) and not _PARAM_SPECIALS.intersection(raw):  # plain: as get_param reads it
+        for piece in raw.split(";"):
+            key, _equals, value = piece.partition("=")
+            if key.strip().lower() == name:
+                return value.strip()
+        return None
     if not isinstance(raw, str):  # raw 8-bit bytes, which get_param would turn into "?": read by hand
         value = next((v for k, v in part.raw_items() if k.lower() == header), "")
         found = re.search(rf'(?i)(?:^|;)\s*{name}\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]+)', str(value))
@@ -282,7 +291,7 @@ class _Collector:
         if depth + self.depth > _MAX_DEPTH:
             raise TooDeeplyNested
         self.defects.extend(type(d).__name__ for d in part.defects)
-        ctype = part.get_content_type()
+        ctype = content_type(part)
         if ctype in ("message/rfc822", "message/global"):
             self._forwarded(part, depth=depth, in_report=parent == "multipart/report")
             return

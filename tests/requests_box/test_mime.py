@@ -220,3 +220,31 @@ def test_regular_mail_is_read_without_the_feed_parser(raw):
 def test_irregular_mail_goes_to_the_stdlib_parser(raw):
     assert mime.regular_tree(raw) is None
     assert signature(mime.message_from_bytes(raw)) == signature(email.message_from_bytes(raw))
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "text/plain; charset=utf-8",
+        "text/plain;charset=UTF-8;format=flowed",
+        "text/plain; CHARSET = iso-8859-15 ; delsp=yes",
+        "text/plain;\r\n\tcharset=windows-1252",
+        "text/plain; charset=",
+        "text/plain; charset",
+        "charset=utf-8",
+        "text/plain;; charset=us-ascii; charset=utf-8",
+        "application/pdf; name=facture.pdf",
+        'text/plain; charset="utf-8"',  # quoted: the stdlib's own reading
+        "application/pdf; name*=utf-8''f%C3%A9.pdf",
+        "text/plain; charset=<x>",
+    ],
+)
+def test_a_parameter_reads_as_the_stdlib_reads_it(header):
+    from requests_box.intake.parse import _param
+
+    part = email.message_from_string(f"Content-Type: {header}\n\nx")
+    for name in ("charset", "name", "format"):
+        expected = part.get_param(name)
+        if isinstance(expected, tuple):  # RFC 2231: the parser decodes it after
+            continue
+        assert _param(part, name) == expected
