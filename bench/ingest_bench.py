@@ -1,9 +1,11 @@
 """Benchmark of mail intake: `ingest_mail` on 2,000 varied messages vs bare stdlib parsing of the same files.
 
-Usage:  .venv/bin/python bench/ingest_bench.py [--count 2000] [--keep]
+Usage:  .venv/bin/python bench/ingest_bench.py [--count 2000] [--chunk 100] [--cpu] [--no-write] [--keep]
 Runs on a throwaway SQLite database and media folder (migrated first, not timed) with the portal's real
 settings (tasks on the database backend: acknowledgements are enqueued, sent later by the worker).
-Writes bench/results/ingest.md. Target: ingest rate >= 25 % of the bare parsing rate.
+Bare parsing and intake are timed in turns, a folder of 100 mails at a time, so that a machine whose
+speed drifts (shared hosts do) weighs on both alike. Writes bench/results/ingest.md (not with --no-write).
+Target: intake rate >= 27.8 % of the bare parsing rate (aim 40 %).
 """
 
 import argparse
@@ -23,7 +25,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = 0.25
+TARGET = 0.278  # issue 14: at or above the 27.8 % recorded before the one intake path (aim 40 %)
 
 SUBJECTS = [
     "Accès à l'application de paie",
@@ -204,7 +206,7 @@ def main() -> int:
 
 Timed in turns of {args.chunk} mails, a folder each (its bare parsing, then its intake); {clock_name}.
 
-Ratio ingest / bare parse: **{ratio:.1%}** (target ≥ {TARGET:.0%}: {verdict}).
+Ratio ingest / bare parse: **{ratio:.1%}** (target ≥ {TARGET:.1%}: {verdict}).
 
 `ingest_mail` summary line: `{summary}`
 
