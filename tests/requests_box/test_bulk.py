@@ -7,7 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.functional import lazy
 
 from directory.models import ClientType, Contact, Directorate, Entity
 from requests_box.bulk import insert
@@ -68,7 +68,7 @@ def test_requests_messages_events_receipts_are_stored_alike(contact):
             entity_id=contact.entity_id,
             sender_email="alice@groupe-aurelia.fr",
             sender_name="Élodie « Dupré »",
-            subject=gettext_lazy("(no subject)"),
+            subject=lazy(lambda: "Sans objet", str)(),  # a lazy string, as translations are
             urgent=True,
             requested_deadline=dt.date(2026, 4, 2),
             deadline=received + dt.timedelta(days=3),
