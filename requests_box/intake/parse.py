@@ -195,11 +195,9 @@ def header_message_id(msg: Message) -> str:
     return found.group(0)[:255] if found else ""
 
 
-def noise_reason(msg: Message, from_email: str, subject: str, loop_header: str, first=None) -> str:
+def noise_reason(msg: Message, first: dict[str, str], from_email: str, subject: str, loop_header: str) -> str:
     """Why a mail is automatic (to be kept but neither turned into a request nor answered), or ''.
-    `first`: the mail's header values by lower-case name, when the caller has them already."""
-    if first is None:
-        first = {name.lower(): value for name, value in reversed(msg.items())}
+    `first`: the mail's first value of each header, by lower-case name (`_Headers.first`)."""
     get = first.get
     if get(loop_header.lower()) is not None:
         return "loop"
@@ -556,7 +554,7 @@ def _header_fields(msg: Message, headers: _Headers, decoder: Decoder, loop_heade
         text="",
         html="",
         headers="\n".join(decoded.values()),
-        noise_reason=noise_reason(msg, from_email, subject, loop_header, first),
+        noise_reason=noise_reason(msg, first, from_email, subject, loop_header),
         from_addresses=list(dict.fromkeys(box.address for box in from_boxes if box.address)),
         to_addresses=[a for value in headers.all("To") for a in _addresses(value)],
         cc_addresses=[a for value in headers.all("Cc") for a in _addresses(value)],
